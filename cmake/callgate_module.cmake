@@ -1,0 +1,21 @@
+# callgate_module(NAME DEPS...): a static library callgate_NAME from every *.cpp in the
+# current folder (recursively) except *_test.cpp, and one GoogleTest binary NAME_test from
+# the *_test.cpp files, registered with CTest. Adding a file needs no CMake edit.
+function(callgate_module name)
+  cmake_parse_arguments(ARG "" "" "DEPS;TEST_DEPS" ${ARGN})
+  file(GLOB_RECURSE all_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  set(lib_sources ${all_sources})
+  list(FILTER lib_sources EXCLUDE REGEX "_test\\.cpp$")
+  set(test_sources ${all_sources})
+  list(FILTER test_sources INCLUDE REGEX "_test\\.cpp$")
+  add_library(callgate_${name} STATIC ${lib_sources})
+  target_include_directories(callgate_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(callgate_${name} PUBLIC ${ARG_DEPS})
+  if(CALLGATE_TESTS AND NOT CALLGATE_FUZZ AND test_sources)
+    add_executable(${name}_test ${test_sources})
+    target_link_libraries(${name}_test PRIVATE callgate_${name} ${ARG_TEST_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+    target_compile_definitions(${name}_test PRIVATE CALLGATE_TESTDATA="${CMAKE_CURRENT_SOURCE_DIR}/testdata")
+    add_test(NAME unit.${name} COMMAND ${name}_test)
+    set_tests_properties(unit.${name} PROPERTIES LABELS unit TIMEOUT 300)
+  endif()
+endfunction()
