@@ -1,0 +1,242 @@
+#include "api/server/client_session.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "api/protocol/frames.hpp"
+#include "common/log.hpp"
+#include "common/random.hpp"
+
+namespace callgate::api {
+namespace {
+
+const char* frameNameFor(gateway::CallStatus status) {
+  using gateway::CallStatus;
+  switch (status) {
+    case CallStatus::Trying: return "notifyTryingResponse";
+    case CallStatus::Ring:
+    case CallStatus::RingMedia: return "ring";
+    case CallStatus::Established: return "talk";
+    case CallStatus::Hold: return "hold";
+    case CallStatus::Busy:
+    case CallStatus::Finish:
+    case CallStatus::Failed: return "finish";
+  }
+  return "finish";
+}
+
+// §3.8 call object. Never carries keys the Web SDK would read as call options.
+Json callObject(const gateway::CallSnapshot& call) {
+  Json obj = {{"callId", call.callId},
+              {"status", gateway::toString(call.status)},
+              {"incoming", call.incoming},
+              {"caller", call.caller},
+              {"callee", call.callee},
+              {"visibleName", call.visibleName},
+              {"hasAudio", call.hasAudio},
+              {"hasVideo", call.hasVideo},
+              {"mediaProvider", "WebRTC"}};
+  if (call.sipStatus) obj["sipStatus"] = call.sipStatus;
+  if (!call.info.empty()) obj["info"] = call.info;
+  return obj;
+}
+
+}  // namespace
+
+ClientSession::ClientSession(boost::asio::any_io_executor executor, FrameSink& sink,
+                             gateway::UserSessionFactory& factory, KeepAliveSettings keepAlive)
+    : executor_(std::move(executor)), sink_(sink), factory_(factory), keepAlive_(keepAlive), id_(randomUuid()) {}
+
+ClientSession::~ClientSession() = default;
+
+void ClientSession::send(std::string_view message, Json data) { sink_.sendText(encodeFrame(message, data)); }
+
+void ClientSession::sendFail(std::string_view apiMethod, const std::string& info, const std::string& callId) {
+  Json payload = {{"apiMethod", apiMethod}, {"status", "FAILED"}, {"info", info}};
+  if (!callId.empty()) {
+    payload["id"] = callId;
+    payload["callId"] = callId;
+  }
+  send("fail", Json::array({payload}));
+}
+
+void ClientSession::failCall(const std::string& callId, const std::string& info) {
+  // §6.2: a refused call gets a terminal status (releases the SDK's Call) and a `fail`
+  // so the reason is visible through the session's WARN event.
+  gateway::CallSnapshot snapshot;
+  snapshot.callId = callId;
+  snapshot.status = gateway::CallStatus::Failed;
+  snapshot.caller = sipLogin_;
+  snapshot.info = info;
+  onCallStatus(snapshot);
+}
+
+void ClientSession::onText(std::string_view text) {
+  if (closing_) return;
+  auto frame = decodeFrame(text);
+  if (!frame) {
+    CG_WARN("client {}: bad frame: {}", id_, frame.error().message);
+    sendFail("unknown", frame.error().message);
+    return;
+  }
+  const std::string& name = frame->message;
+  const Json& payload = frame->payload;
+  CG_DEBUG("client {}: <- {}", id_, name);
+
+  if (name == "pong") {
+    unansweredPings_ = 0;
+    return;
+  }
+  if (name == "ping") {
+    unansweredPings_ = 0;
+    send("pong", Json::array());
+    return;
+  }
+  if (name == "connection") return handleConnection(payload);
+  if (!connected_) return sendFail(name, "Session not ready: send connection first");
+
+  if (name == "call") return handleCall(payload);
+  if (name == "hangup" || name == "hold" || name == "unhold") {
+    auto callId = decodeCallId(payload);
+    if (!callId) return sendFail(name, callId.error().message);
+    if (!userSession_) return;  // no SIP account: no calls exist; §2.4 ignore unknown ids
+    if (name == "hangup") return userSession_->hangup(*callId);
+    return userSession_->hold(*callId, name == "hold");
+  }
+  if (name == "sendDtmf") {
+    auto dtmf = decodeDtmf(payload);
+    if (!dtmf) return sendFail(name, dtmf.error().message);
+    if (userSession_) userSession_->sendDtmf(dtmf->callId, dtmf->digits, dtmf->type);
+    return;
+  }
+  if (name == "answer" || name == "transfer") {
+    auto callId = decodeCallId(payload);
+    return sendFail(name, name + " is not supported yet", callId ? *callId : std::string());
+  }
+  if (name == "sendData") {
+    Json status = {{"status", "FAILED"}, {"info", "sendData is not supported"}};
+    if (payload.is_object() && payload.contains("operationId")) status["operationId"] = payload["operationId"];
+    return send("DataStatusEvent", Json::array({status}));
+  }
+  if (name == "pushLogs" || name == "submitBugReport" || name == "sessionDebug") return;
+  if (name == "publishStream" || name == "playStream" || name == "unPublishStream" || name == "stopStream") {
+    Json fail = {{"apiMethod", "StreamStatusEvent"}, {"status", "FAILED"}, {"info", "Streams are not supported by callgate"}};
+    if (payload.is_object() && payload.contains("mediaSessionId")) fail["id"] = payload["mediaSessionId"];
+    return send("fail", Json::array({fail}));
+  }
+  sendFail(name, "Unknown message " + name);
+}
+
+void ClientSession::handleConnection(const Json& payload) {
+  if (connected_) return sendFail("connection", "Session already connected");
+  auto request = decodeConnection(payload);
+  if (!request) {
+    CG_WARN("client {}: connection refused: {}", id_, request.error().message);
+    sendFail("ConnectionStatusEvent", request.error().message);
+    closing_ = true;
+    sink_.closeAfterSend();
+    return;
+  }
+  connected_ = true;
+  sipLogin_ = request->sipLogin;
+
+  // §3.1: echo the accepted fields (never the password) plus our token and session id.
+  Json userData = request->raw;
+  userData.erase("sipPassword");
+  userData["authToken"] = randomUuid();
+  userData["sessionId"] = id_;
+  userData["status"] = "ESTABLISHED";
+  if (!sipLogin_.empty()) userData["sipLogin"] = sipLogin_;
+  send("getUserData", Json::array({userData}));
+  CG_INFO("client {}: connected as '{}' (domain '{}', register {})", id_, request->sipLogin, request->sipDomain,
+          request->sipRegisterRequired);
+
+  if (!request->hasSipAccount) return;
+  gateway::SipAccount account{request->sipLogin,        request->sipAuthenticationName, request->sipPassword,
+                              request->sipDomain,       request->sipOutboundProxy,      request->sipPort,
+                              request->sipVisibleName,  request->sipRegisterRequired};
+  userSession_ = factory_.create(std::move(account), *this);
+  userSession_->start();
+}
+
+void ClientSession::handleCall(const Json& payload) {
+  auto request = decodeCall(payload);
+  if (!request) {
+    std::string callId = payload.is_object() ? payload.value("callId", std::string()) : std::string();
+    CG_WARN("client {}: call {} refused: {}", id_, callId, request.error().message);
+    if (callId.empty()) return sendFail("call", request.error().message);
+    return failCall(callId, request.error().message);
+  }
+  if (!userSession_) return failCall(request->callId, "No SIP account: connect with sipLogin and sipDomain first");
+  gateway::OutgoingCallRequest call;
+  call.callId = request->callId;
+  call.callee = request->callee;
+  call.sdpOffer = std::move(request->sdp);
+  call.visibleName = request->visibleName;
+  call.hasAudio = request->hasAudio;
+  call.hasVideo = request->hasVideo;
+  call.extraHeaders = std::move(request->inviteParameters);
+  for (auto& line : request->sipHeaders) {
+    auto colon = line.find(':');
+    if (colon == std::string::npos) return failCall(call.callId, "Invalid sipHeaders entry '" + line + "'");
+    auto trim = [](std::string s) {
+      s.erase(0, s.find_first_not_of(" \t"));
+      s.erase(s.find_last_not_of(" \t") + 1);
+      return s;
+    };
+    call.extraHeaders.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+  }
+  userSession_->call(std::move(call));
+}
+
+bool ClientSession::onKeepAliveTick() {
+  if (closing_) return true;
+  if (unansweredPings_ >= keepAlive_.probes) {
+    CG_WARN("client {}: {} pings unanswered, closing", id_, unansweredPings_);
+    return false;
+  }
+  ++unansweredPings_;
+  send("ping", Json::array({nullptr}));
+  return true;
+}
+
+void ClientSession::shutdown(std::function<void()> done) {
+  closing_ = true;
+  if (!userSession_) {
+    boost::asio::post(executor_, std::move(done));
+    return;
+  }
+  userSession_->close([this, done = std::move(done)]() mutable {
+    // Never destroy the user session inside its own callback: post it.
+    boost::asio::post(executor_, [this, done = std::move(done)] {
+      userSession_.reset();
+      done();
+    });
+  });
+}
+
+void ClientSession::onRegistered() {
+  if (closing_) return;
+  send("registered", Json::array({{{"status", "REGISTERED"}, {"sipLogin", sipLogin_}}}));
+}
+
+void ClientSession::onRegistrationFailed(int sipStatus, const std::string& info) {
+  if (closing_) return;
+  Json payload = {{"apiMethod", "RegistrationStatusEvent"}, {"status", "FAILED"}, {"info", info}};
+  if (sipStatus) payload["sipStatus"] = sipStatus;
+  send("fail", Json::array({payload}));
+}
+
+void ClientSession::onCallStatus(const gateway::CallSnapshot& call) {
+  if (closing_) return;
+  send(frameNameFor(call.status), Json::array({callObject(call)}));
+  if (call.status == gateway::CallStatus::Failed && !call.info.empty()) {
+    sendFail("CallStatusEvent", call.info, call.callId);
+  }
+}
+
+void ClientSession::onRemoteSdp(const std::string& callId, const std::string& sdp, bool isInitiator) {
+  if (closing_) return;
+  send("setRemoteSDP", Json::array({callId, sdp, isInitiator}));
+}
+
+}  // namespace callgate::api

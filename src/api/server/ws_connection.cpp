@@ -1,0 +1,196 @@
+#include "api/server/ws_connection.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include <deque>
+#include <string>
+
+#include "common/log.hpp"
+
+namespace callgate::api {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+bool isExpectedShutdown(const beast::error_code& ec) {
+  return ec == websocket::error::closed || ec == asio::error::operation_aborted || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == beast::error::timeout || ec == asio::ssl::error::stream_truncated;
+}
+
+template <class NextLayer>
+class WsConnection final : public std::enable_shared_from_this<WsConnection<NextLayer>>, public FrameSink {
+ public:
+  template <class... Args>
+  WsConnection(gateway::UserSessionFactory& factory, const WsSettings& settings, Args&&... args)
+      : ws_(std::forward<Args>(args)...),
+        settings_(settings),
+        pingTimer_(ws_.get_executor()),
+        session_(ws_.get_executor(), *this, factory, KeepAliveSettings{settings.keepAliveProbes}) {}
+
+  void start() {
+    beast::get_lowest_layer(ws_).expires_after(settings_.handshakeTimeout);
+    if constexpr (kTls) {
+      ws_.next_layer().async_handshake(asio::ssl::stream_base::server,
+                                       [self = this->shared_from_this()](beast::error_code ec) {
+                                         if (ec) return self->fail(ec, "tls handshake");
+                                         self->readUpgrade();
+                                       });
+    } else {
+      readUpgrade();
+    }
+  }
+
+  void sendText(std::string text) override {
+    if (closed_) return;
+    queuedBytes_ += text.size();
+    if (queuedBytes_ > settings_.maxQueuedBytes) {
+      CG_WARN("client {}: send queue over {} bytes, disconnecting", session_.id(), settings_.maxQueuedBytes);
+      return abort();
+    }
+    queue_.push_back(std::move(text));
+    if (queue_.size() == 1) writeNext();
+  }
+
+  void closeAfterSend() override {
+    closeWhenDrained_ = true;
+    if (queue_.empty()) closeSocket();
+  }
+
+ private:
+  static constexpr bool kTls = !std::is_same_v<NextLayer, beast::tcp_stream>;
+
+  void readUpgrade() {
+    http::async_read(ws_.next_layer(), buffer_, request_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                       if (ec) return self->fail(ec, "http read");
+                       self->onRequest();
+                     });
+  }
+
+  void onRequest() {
+    if (!websocket::is_upgrade(request_)) return answerPlainHttp();
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.read_message_max(settings_.maxMessageBytes);
+    ws_.async_accept(request_, [self = this->shared_from_this()](beast::error_code ec) {
+      if (ec) return self->fail(ec, "websocket accept");
+      CG_DEBUG("client {}: websocket open", self->session_.id());
+      self->open_ = true;
+      self->read();
+      self->schedulePing();
+      if (!self->queue_.empty()) self->writeNext();
+    });
+  }
+
+  void answerPlainHttp() {
+    auto response = std::make_shared<http::response<http::string_body>>(http::status::ok, request_.version());
+    response->set(http::field::server, "callgate");
+    response->set(http::field::content_type, "text/plain");
+    response->body() = "callgate: connect with a WebSocket client speaking the WCS protocol\n";
+    response->keep_alive(false);
+    response->prepare_payload();
+    http::async_write(ws_.next_layer(), *response,
+                      [self = this->shared_from_this(), response](beast::error_code, size_t) {
+                        beast::error_code ignored;
+                        beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+                      });
+  }
+
+  void read() {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->fail(ec, "read");
+      if (self->ws_.got_text()) {
+        auto data = self->buffer_.data();
+        self->session_.onText(std::string_view(static_cast<const char*>(data.data()), data.size()));
+      }
+      self->buffer_.consume(self->buffer_.size());
+      if (!self->closed_) self->read();
+    });
+  }
+
+  void writeNext() {
+    if (!open_) return;  // flushed once the upgrade completes
+    ws_.text(true);
+    ws_.async_write(asio::buffer(queue_.front()), [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->fail(ec, "write");
+      self->queuedBytes_ -= self->queue_.front().size();
+      self->queue_.pop_front();
+      if (!self->queue_.empty()) return self->writeNext();
+      if (self->closeWhenDrained_) self->closeSocket();
+    });
+  }
+
+  void schedulePing() {
+    pingTimer_.expires_after(settings_.keepAliveInterval);
+    pingTimer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (ec || self->closed_) return;
+      if (!self->session_.onKeepAliveTick()) return self->abort();
+      self->schedulePing();
+    });
+  }
+
+  void closeSocket() {
+    if (closed_) return;
+    ws_.async_close(websocket::close_code::normal,
+                    [self = this->shared_from_this()](beast::error_code) { self->finish(); });
+    closed_ = true;
+  }
+
+  void abort() {
+    if (closed_ && finished_) return;
+    closed_ = true;
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+    finish();
+  }
+
+  void fail(beast::error_code ec, const char* what) {
+    if (!isExpectedShutdown(ec)) CG_INFO("client {}: {} ended: {}", session_.id(), what, ec.message());
+    closed_ = true;
+    finish();
+  }
+
+  // The socket is gone: end the client's calls and registration, then release ourselves.
+  void finish() {
+    if (finished_) return;
+    finished_ = true;
+    pingTimer_.cancel();
+    CG_INFO("client {}: disconnected", session_.id());
+    session_.shutdown([self = this->shared_from_this()] {});
+  }
+
+  websocket::stream<NextLayer> ws_;
+  WsSettings settings_;
+  asio::steady_timer pingTimer_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> request_;
+  std::deque<std::string> queue_;
+  size_t queuedBytes_ = 0;
+  bool open_ = false;
+  bool closed_ = false;
+  bool closeWhenDrained_ = false;
+  bool finished_ = false;
+  ClientSession session_;
+};
+
+}  // namespace
+
+void startWsConnection(tcp::socket socket, asio::ssl::context* tls, gateway::UserSessionFactory& factory,
+                       const WsSettings& settings) {
+  if (tls) {
+    std::make_shared<WsConnection<beast::ssl_stream<beast::tcp_stream>>>(factory, settings, std::move(socket), *tls)
+        ->start();
+  } else {
+    std::make_shared<WsConnection<beast::tcp_stream>>(factory, settings, std::move(socket))->start();
+  }
+}
+
+}  // namespace callgate::api

@@ -1,0 +1,33 @@
+#pragma once
+// One client WebSocket (ws or wss) carrying the WCS protocol to a ClientSession.
+// - Accepts the upgrade on any path (protocol §1: old clients append /websocket); a plain
+//   HTTP request gets a short text answer instead.
+// - One write in flight, a bounded queue; a client that does not read is disconnected.
+// - Sends the WCS `ping` every keepAliveInterval and closes after too many unanswered.
+// - Oversized messages close the socket with 1009 (Beast's read_message_max).
+// Lives on the worker io_context of its socket; owned by shared_ptr while I/O is pending.
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <memory>
+
+#include "api/server/client_session.hpp"
+
+namespace callgate::api {
+
+struct WsSettings {
+  std::chrono::milliseconds keepAliveInterval{5000};
+  int keepAliveProbes = 10;
+  size_t maxMessageBytes = 1 << 20;
+  size_t maxQueuedBytes = 4 << 20;
+  std::chrono::seconds handshakeTimeout{10};
+};
+
+// Starts serving `socket` (already accepted on its worker's io_context). With `tls` set, a
+// TLS handshake comes first.
+void startWsConnection(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* tls,
+                       gateway::UserSessionFactory& factory, const WsSettings& settings);
+
+}  // namespace callgate::api

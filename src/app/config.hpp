@@ -1,0 +1,48 @@
+#pragma once
+// callgate's configuration: defaults, then a TOML file, then CALLGATE_* environment
+// variables, then command-line flags (later wins). Every setting has all three spellings;
+// docs/configuration.md lists them (generated from the same table by `callgate --help`).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace callgate::app {
+
+struct Config {
+  // [server]
+  std::string bindIp = "0.0.0.0";
+  std::string advertiseIp;  // empty: the first non-loopback IPv4 of this host, else 127.0.0.1
+  uint16_t wsPort = 8080;   // 0 = off
+  uint16_t wssPort = 8443;  // 0 = off
+  std::string tlsCert;      // empty: self-signed, generated into dataDir at first start
+  std::string tlsKey;
+  std::string dataDir;  // empty: $XDG_STATE_HOME/callgate or ~/.local/state/callgate
+  int workers = 1;
+  std::string logLevel = "info";
+  int keepAliveIntervalMs = 5000;
+  int keepAliveProbes = 10;
+  // [sip]
+  uint16_t sipPort = 5060;  // 0 = ephemeral; worker i listens on sipPort + i
+  int registerExpires = 300;
+  int noAnswerTimeout = 60;  // seconds an outgoing call may ring
+  int sipT1Ms = 500;
+  // [media]
+  uint16_t rtpPortMin = 20000;
+  uint16_t rtpPortMax = 29999;
+  int mediaTimeout = 30;  // seconds without RTP from either side ends the call; 0 = never
+  int iceTimeout = 20;    // seconds for ICE + DTLS to complete once the answer was sent
+
+  bool showHelp = false;
+  bool showVersion = false;
+};
+
+// Builds the configuration from argv and the environment. Errors name the setting and
+// where it came from ("--ws-port: 'x' is not a number").
+Result<Config> loadConfig(int argc, const char* const* argv, char** environ);
+Result<Config> loadConfig(const std::vector<std::string>& args, const std::vector<std::string>& environment);
+
+std::string helpText();
+
+}  // namespace callgate::app
