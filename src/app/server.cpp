@@ -1,0 +1,190 @@
+#include "app/server.hpp"
+
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+#include <vector>
+
+#include "api/server/tls_identity.hpp"
+#include "api/server/ws_listener.hpp"
+#include "common/log.hpp"
+#include "gateway/worker.hpp"
+
+namespace callgate::app {
+namespace {
+
+namespace asio = boost::asio;
+
+std::string firstNonLoopbackIpv4() {
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return "127.0.0.1";
+  std::string found = "127.0.0.1";
+  for (auto* a = list; a; a = a->ifa_next) {
+    if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
+    auto* sin = reinterpret_cast<sockaddr_in*>(a->ifa_addr);
+    if ((ntohl(sin->sin_addr.s_addr) >> 24) == 127) continue;
+    char text[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &sin->sin_addr, text, sizeof text);
+    found = text;
+    break;
+  }
+  freeifaddrs(list);
+  return found;
+}
+
+std::string defaultDataDir() {
+  if (const char* state = std::getenv("XDG_STATE_HOME"); state && *state) return std::string(state) + "/callgate";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/state/callgate";
+  return "callgate-data";
+}
+
+struct WorkerThread {
+  asio::io_context io{1};
+  std::unique_ptr<gateway::Worker> worker;
+  std::thread thread;
+};
+
+}  // namespace
+
+int runServer(const Config& config) {
+  std::string advertiseIp = config.advertiseIp;
+  if (advertiseIp.empty()) {
+    advertiseIp = config.bindIp != "0.0.0.0" ? config.bindIp : firstNonLoopbackIpv4();
+  }
+
+  // Split the RTP range between workers so they never contend for ports.
+  int workerCount = config.workers;
+  int rangeSize = config.rtpPortMax - config.rtpPortMin + 1;
+  int slice = rangeSize / workerCount;
+  if (slice < 4) {
+    CG_ERROR("RTP port range {}-{} is too small for {} workers", config.rtpPortMin, config.rtpPortMax, workerCount);
+    return 2;
+  }
+
+  std::vector<std::unique_ptr<WorkerThread>> workers;
+  for (int i = 0; i < workerCount; ++i) {
+    auto w = std::make_unique<WorkerThread>();
+    gateway::WorkerSettings s;
+    s.bindIp = config.bindIp;
+    s.advertiseIp = advertiseIp;
+    s.sipPort = config.sipPort == 0 ? 0 : uint16_t(config.sipPort + i);
+    s.registerExpires = config.registerExpires;
+    s.noAnswerTimeout = std::chrono::seconds(config.noAnswerTimeout);
+    s.sipT1 = std::chrono::milliseconds(config.sipT1Ms);
+    s.rtpPortMin = uint16_t(config.rtpPortMin + i * slice);
+    s.rtpPortMax = uint16_t(config.rtpPortMin + (i + 1) * slice - 1);
+    s.mediaTimeout = std::chrono::seconds(config.mediaTimeout);
+    s.iceTimeout = std::chrono::seconds(config.iceTimeout);
+    w->worker = std::make_unique<gateway::Worker>(w->io, s);
+    if (auto r = w->worker->start(); !r) {
+      CG_ERROR("worker {}: {}", i, r.error().message);
+      return 2;
+    }
+    CG_INFO("worker {}: SIP on {}:{} (advertised {}), RTP ports {}-{}", i, config.bindIp, w->worker->sipPort(),
+            advertiseIp, s.rtpPortMin, s.rtpPortMax);
+    workers.push_back(std::move(w));
+  }
+
+  asio::io_context mainIo{1};
+  std::atomic<size_t> nextWorker{0};
+  auto pick = [&]() {
+    auto& w = *workers[nextWorker++ % workers.size()];
+    return api::WorkerChoice{&w.io, w.worker.get()};
+  };
+  api::WsSettings wsSettings;
+  wsSettings.keepAliveInterval = std::chrono::milliseconds(config.keepAliveIntervalMs);
+  wsSettings.keepAliveProbes = config.keepAliveProbes;
+
+  std::vector<std::unique_ptr<api::WsListener>> listeners;
+  std::unique_ptr<asio::ssl::context> tls;
+  auto bindAddress = asio::ip::make_address(config.bindIp);
+  if (config.wsPort) {
+    auto l = std::make_unique<api::WsListener>(mainIo, pick, nullptr, wsSettings);
+    if (auto r = l->listen({bindAddress, config.wsPort}); !r) {
+      CG_ERROR("ws: {}", r.error().message);
+      return 2;
+    }
+    CG_INFO("ws listening on {}:{}", config.bindIp, config.wsPort);
+    listeners.push_back(std::move(l));
+  }
+  if (config.wssPort) {
+    api::TlsFiles files{config.tlsCert, config.tlsKey};
+    if (files.certificatePath.empty()) {
+      std::string dir = config.dataDir.empty() ? defaultDataDir() : config.dataDir;
+      files = {dir + "/wss-cert.pem", dir + "/wss-key.pem"};
+      if (auto r = api::ensureSelfSignedCertificate(files, advertiseIp); !r) {
+        CG_ERROR("wss: {}", r.error().message);
+        return 2;
+      }
+      CG_INFO("wss uses the self-signed certificate {}", files.certificatePath);
+    }
+    auto ctx = api::makeServerTlsContext(files);
+    if (!ctx) {
+      CG_ERROR("wss: {}", ctx.error().message);
+      return 2;
+    }
+    tls = std::move(*ctx);
+    auto l = std::make_unique<api::WsListener>(mainIo, pick, tls.get(), wsSettings);
+    if (auto r = l->listen({bindAddress, config.wssPort}); !r) {
+      CG_ERROR("wss: {}", r.error().message);
+      return 2;
+    }
+    CG_INFO("wss listening on {}:{}", config.bindIp, config.wssPort);
+    listeners.push_back(std::move(l));
+  }
+
+  for (auto& w : workers) {
+    w->thread = std::thread([io = &w->io] {
+      auto guard = asio::make_work_guard(*io);
+      io->run();
+    });
+  }
+
+  // Orderly shutdown: stop accepting, let every worker end its calls and registrations
+  // (bounded by the workers' own timeouts), then stop. A second signal exits at once.
+  asio::signal_set signals(mainIo, SIGINT, SIGTERM);
+  std::atomic<size_t> workersDone{0};
+  bool stopping = false;
+  std::function<void()> awaitSignal = [&] {
+    signals.async_wait([&](boost::system::error_code ec, int signo) {
+      if (ec) return;
+      if (stopping) {
+        CG_WARN("second signal {}: exiting now", signo);
+        std::_Exit(1);
+      }
+      stopping = true;
+      CG_INFO("signal {}: ending calls and registrations", signo);
+      for (auto& l : listeners) l->stop();
+      for (auto& w : workers) {
+        asio::post(w->io, [&, worker = w->worker.get()] {
+          worker->shutdown([&] {
+            if (++workersDone == workers.size()) asio::post(mainIo, [&] { signals.cancel(); mainIo.stop(); });
+          });
+        });
+      }
+      awaitSignal();
+    });
+  };
+  awaitSignal();
+  mainIo.run();
+
+  for (auto& w : workers) {
+    w->io.stop();
+    w->thread.join();
+  }
+  CG_INFO("callgate stopped");
+  return 0;
+}
+
+}  // namespace callgate::app
