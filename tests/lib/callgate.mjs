@@ -57,9 +57,14 @@ export function testContext(name) {
   requireNetns();
   const dir = makeTmpDir(name);
   const procs = new Procs(dir);
+  const cleanups = [];
   return {
     dir,
     procs,
+    /** Registers fn to run (before processes are stopped) when the test ends. */
+    onCleanup(fn) {
+      cleanups.push(fn);
+    },
     async run(fn) {
       try {
         await fn();
@@ -68,6 +73,13 @@ export function testContext(name) {
         procs.dumpLogs(60);
         throw err;
       } finally {
+        for (const c of cleanups.reverse()) {
+          try {
+            await c();
+          } catch {
+            /* ignore */
+          }
+        }
         await procs.killAll();
       }
     },
