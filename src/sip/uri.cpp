@@ -216,7 +216,9 @@ std::string Uri::serialize() const {
   out.reserve(16 + user.size() + host.size() + params.size() * 16);
   out.append(scheme).push_back(':');
   if (scheme == "tel") {
-    out.append(user);
+    // RFC 3966 §3: the number is unreserved characters and '+'; anything else (';' would
+    // start a parameter) is escaped.
+    out.append(escapeWith(user, [](char c) { return isUnreserved(c) || c == '+'; }));
     appendParams(out, params, ';', ';');
     return out;
   }

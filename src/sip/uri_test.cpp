@@ -87,6 +87,10 @@ TEST(Uri, Tel) {
   EXPECT_EQ(r->param("phone-context").value(), "example.com");
   EXPECT_EQ(r->serialize(), "tel:+1-201-555-0123;phone-context=example.com");
   EXPECT_FALSE(parseUri("tel:"));
+  auto escaped = parseUri("tel:%3B1");
+  ASSERT_TRUE(escaped);
+  EXPECT_EQ(escaped->user, ";1");
+  EXPECT_EQ(escaped->serialize(), "tel:%3B1");
 }
 
 TEST(Uri, Errors) {
