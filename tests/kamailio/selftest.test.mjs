@@ -1,6 +1,7 @@
 // Self-test of the test infrastructure, no callgate needed: the test Kamailio with sipp peers.
 // REGISTER with digest (401, qop=auth), wrong password -> 403, INVITE with 407 proxy auth,
-// record-route + lookup + relay to a registered sipp UAS, BYE through the route set, and
+// record-route + lookup + relay to a registered sipp UAS, BYE through the route set (both
+// directions), and
 // 404 for an unregistered callee.
 // Run: tests/netns_run.sh node --test tests/kamailio/selftest.test.mjs
 import assert from 'node:assert/strict';
@@ -54,6 +55,23 @@ test('REGISTER 1001 with digest auth, then a call 1000 -> 1001 with 407 auth and
   assert.equal(sipHeader(invite.text, 'Proxy-Authorization'), null, 'credentials consumed by the proxy');
 });
 
+test('callee hangs up: BYE from the UAS follows the route set back to the caller', async () => {
+  const reg = await startSipp(procs, {
+    scenario: 'kam_register.xml', name: 'register-1002', port: 5081, remote: KAM,
+    service: 1002, auth: { user: '1002', password: '1234' }, keys: { contact: '127.0.0.1:5082' },
+  });
+  await expectSippOk(reg, 'REGISTER 1002');
+  const uas = await startSipp(procs, {
+    scenario: 'uas_answer_then_bye.xml', name: 'uas-1002-bye', port: 5082, mediaPort: 6300, rtpEcho: true, service: 1002,
+  });
+  const uac = await startSipp(procs, {
+    scenario: 'kam_uac_call_remote_bye.xml', name: 'uac-1000-remote-bye', port: 5083, mediaPort: 6400, remote: KAM,
+    service: 1002, auth: { user: '1000', password: '1234' }, keys: { caller: 1000 },
+  });
+  await expectSippOk(uac, 'caller gets BYE');
+  await expectSippOk(uas, 'callee sends BYE, gets 200');
+});
+
 test('REGISTER with a wrong password is refused with 403', async () => {
   const reg = await startSipp(procs, {
     scenario: 'kam_register_forbidden.xml', name: 'register-wrongpw', port: 5074, remote: KAM,
@@ -65,7 +83,7 @@ test('REGISTER with a wrong password is refused with 403', async () => {
 test('INVITE to an unregistered user gets 404 Not Found', async () => {
   const uac = await startSipp(procs, {
     scenario: 'kam_uac_call_404.xml', name: 'uac-404', port: 5076, mediaPort: 6200, remote: KAM,
-    service: 1002, auth: { user: '1000', password: '1234' }, keys: { caller: 1000 },
+    service: 1003, auth: { user: '1000', password: '1234' }, keys: { caller: 1000 },
   });
-  await expectSippOk(uac, 'call to unregistered 1002');
+  await expectSippOk(uac, 'call to unregistered 1003');
 });

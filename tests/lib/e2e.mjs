@@ -1,0 +1,204 @@
+// End-to-end helpers: the static HTTP server for tests/e2e/page + the Web SDK, headless
+// Debian Chromium through playwright-core (never a downloaded browser), and the SIP side
+// (Kamailio + a sipp callee registered as 1001).
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { startKamailio } from './kamailio.mjs';
+import { LOOPBACK, REPO_ROOT, TESTS_DIR, waitUntil } from './procs.mjs';
+import { startSipp } from './sipp.mjs';
+
+const require = createRequire(import.meta.url);
+
+export const CHROMIUM = process.env.CALLGATE_CHROMIUM || '/usr/bin/chromium';
+export const PAGE_DIR = path.join(TESTS_DIR, 'e2e', 'page');
+export const WEBSDK_DIR = path.join(REPO_ROOT, 'node_modules', '@flashphoner', 'websdk');
+
+/** Fixed e2e layout (each e2e test runs in its own namespace). */
+export const E2E = {
+  kamailio: 5060,
+  callgateSip: 5080,
+  ws: 8080,
+  http: 8090,
+  calleeRegister: 5071, // sipp UAC that registers 1001
+  callee: 5072, // sipp UAS that answers (Contact of 1001)
+  calleeMedia: 6000,
+  rtpMin: 20000,
+  rtpMax: 20099,
+};
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
+
+/** Serves the test page at / and the Web SDK at /websdk/ on 127.0.0.1:port. */
+export async function startStaticServer(port) {
+  if (!fs.existsSync(path.join(WEBSDK_DIR, 'flashphoner.js'))) {
+    throw new Error(`${WEBSDK_DIR}/flashphoner.js missing: run npm ci in the repo root`);
+  }
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, `http://${LOOPBACK}`);
+    let root = PAGE_DIR;
+    let rel = decodeURIComponent(url.pathname);
+    if (rel.startsWith('/websdk/')) {
+      root = WEBSDK_DIR;
+      rel = rel.slice('/websdk'.length);
+    }
+    if (rel === '/') rel = '/index.html';
+    const file = path.resolve(root, '.' + rel);
+    if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, LOOPBACK, resolve);
+  });
+  return {
+    url: `http://${LOOPBACK}:${port}/`,
+    close: () => new Promise((r) => {
+      server.closeAllConnections?.();
+      server.close(() => r());
+    }),
+  };
+}
+
+/**
+ * Launches headless Chromium (Debian package) with a fresh profile and opens the test page.
+ * Console output and page errors go to <dir>/browser.log. Returns {browser, page, close()}.
+ */
+export async function openTestPage(dir, pageUrl) {
+  const { chromium } = require('playwright-core');
+  const logFile = path.join(dir, 'browser.log');
+  const log = (line) => fs.appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 30000,
+  });
+  const context = await browser.newContext({ permissions: ['microphone', 'camera'] });
+  const page = await context.newPage();
+  page.on('console', (m) => log(`console.${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => log(`pageerror: ${e.stack ?? e}`));
+  page.on('requestfailed', (r) => log(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+  await page.goto(pageUrl, { waitUntil: 'load', timeout: 15000 });
+  await page.waitForFunction(() => window.cg && window.Flashphoner, null, { timeout: 10000 });
+  return {
+    browser,
+    page,
+    logFile,
+    async close() {
+      try {
+        await browser.close();
+      } catch {
+        /* already gone */
+      }
+    },
+  };
+}
+
+/** Events recorded by the page ({kind, status, info, apiMethod}). */
+export function pageEvents(page) {
+  return page.evaluate(() => window.cg.events);
+}
+
+/** Waits until the page recorded an event of kind with status; returns it. */
+export async function waitPageEvent(page, kind, status, timeoutMs) {
+  const handle = await page
+    .waitForFunction(
+      ([k, s]) => window.cg.events.find((e) => e.kind === k && e.status === s),
+      [kind, status],
+      { timeout: timeoutMs, polling: 100 },
+    )
+    .catch(async (err) => {
+      const ev = await pageEvents(page).catch(() => []);
+      throw new Error(`timeout after ${timeoutMs} ms waiting for ${kind} ${status}; page events: ${ev.map((e) => `${e.kind}:${e.status}${e.info ? '(' + e.info + ')' : ''}`).join(', ')} (${err.message.split('\n')[0]})`);
+    });
+  return handle.jsonValue();
+}
+
+/** Waits for the first terminal call status (FINISH/FAILED/BUSY). */
+export async function waitCallTerminal(page, timeoutMs) {
+  const handle = await page
+    .waitForFunction(() => window.cg.events.find((e) => e.kind === 'call' && ['FINISH', 'FAILED', 'BUSY'].includes(e.status)), null, {
+      timeout: timeoutMs,
+      polling: 100,
+    })
+    .catch(async () => {
+      const ev = await pageEvents(page).catch(() => []);
+      throw new Error(`no terminal call status within ${timeoutMs} ms; page events: ${ev.map((e) => `${e.kind}:${e.status}`).join(', ')}`);
+    });
+  return handle.jsonValue();
+}
+
+/**
+ * SIP side of the e2e tests: Kamailio on 127.0.0.1:5060, sipp registers 1001 (Contact
+ * 127.0.0.1:5072 with digest auth), then a sipp UAS with `calleeScenario` listens on 5072 with
+ * RTP echo on 6000. Returns {callee} (the UAS handle).
+ */
+export async function startSipSide(procs, calleeScenario) {
+  await startKamailio(procs, E2E.kamailio);
+  const reg = await startSipp(procs, {
+    scenario: 'kam_register.xml',
+    name: 'sipp-register-1001',
+    port: E2E.calleeRegister,
+    remote: `${LOOPBACK}:${E2E.kamailio}`,
+    service: '1001',
+    auth: { user: '1001', password: '1234' },
+    keys: { contact: `${LOOPBACK}:${E2E.callee}` },
+    timeoutSec: 10,
+  });
+  const r = await reg.result(15000);
+  if (r.code !== 0) throw new Error(`sipp could not register 1001 at Kamailio (exit ${r.code}):\n${r.errors}`);
+  const callee = await startSipp(procs, {
+    scenario: calleeScenario,
+    name: 'sipp-callee-1001',
+    port: E2E.callee,
+    mediaPort: E2E.calleeMedia,
+    rtpEcho: true,
+    service: '1001',
+    timeoutSec: 90,
+  });
+  return { callee };
+}
+
+/** callgate flags for the e2e layout. */
+export function e2eCallgatePorts() {
+  return { ws: E2E.ws, sip: E2E.callgateSip, rtpMin: E2E.rtpMin, rtpMax: E2E.rtpMax };
+}
+
+/** Options for cg.connect() in the page: account 1000 at Kamailio. */
+export function e2eAccount(overrides = {}) {
+  return {
+    url: `ws://${LOOPBACK}:${E2E.ws}`,
+    login: '1000',
+    authName: '1000',
+    password: '1234',
+    domain: LOOPBACK,
+    proxy: LOOPBACK,
+    port: E2E.kamailio,
+    register: true,
+    ...overrides,
+  };
+}
+
+export { waitUntil };
