@@ -166,6 +166,22 @@ std::optional<Error> parseStartLine(std::string_view line, Message& msg) {
   return std::nullopt;
 }
 
+// The top Via starts with sent-protocol "SIP/2.0/transport"; SLASH allows LWS around it
+// (§25.1, RFC 4475 §3.1.1.1 wsinv), so whitespace is skipped while matching.
+bool sentProtocolOk(std::string_view via) {
+  static constexpr std::string_view kPrefix = "sip/2.0/";
+  size_t i = 0;
+  for (char want : kPrefix) {
+    while (i < via.size() && isWs(via[i])) ++i;
+    if (i >= via.size()) return false;
+    char c = via[i++];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != want) return false;
+  }
+  while (i < via.size() && isWs(via[i])) ++i;
+  return i < via.size() && isTokenChar(static_cast<unsigned char>(via[i]));
+}
+
 // CSeq = 1*DIGIT LWS Method (§20.16); the number must be below 2^31 (§8.1.1.5).
 bool cseqValid(std::string_view value, std::string_view& method) {
   size_t i = 0;
@@ -224,7 +240,7 @@ std::optional<Error> checkMandatory(const Message& msg, size_t& contentLength, b
   if (maxForwards > 1) return makeError("Multiple Max-Forwards headers");
   if (msg.header("From")->empty()) return makeError("Malformed From");
   if (msg.header("To")->empty()) return makeError("Malformed To");
-  if (!startsWithNoCase(trim(firstVia->value), "SIP/2.0/")) return makeError("Malformed Via");
+  if (!sentProtocolOk(firstVia->value)) return makeError("Malformed Via");
   std::string_view cseqMethod;
   if (!cseqValid(cseqHeader->value, cseqMethod)) return makeError("Malformed CSeq");
   // §8.2: the CSeq method must match the request method (RFC 4475 §3.1.2.16 mismatch01).
