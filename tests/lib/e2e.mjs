@@ -202,3 +202,24 @@ export function e2eAccount(overrides = {}) {
 }
 
 export { waitUntil };
+
+/**
+ * Whole e2e stack in the current namespace: Kamailio, sipp callee 1001 (`calleeScenario`,
+ * or none), callgate (--sip-port 5080 --ws-port 8080 --wss-port 0 on 127.0.0.1), the static
+ * server and Chromium with the test page. Returns {callee, callgate, page, browserLog}.
+ */
+export async function startE2eStack(ctx, { calleeScenario = null, callgateArgs = [] } = {}) {
+  const { startCallgate } = await import('./callgate.mjs');
+  let callee = null;
+  if (calleeScenario) {
+    ({ callee } = await startSipSide(ctx.procs, calleeScenario));
+  } else {
+    await startKamailio(ctx.procs, E2E.kamailio);
+  }
+  const callgate = await startCallgate(ctx.procs, e2eCallgatePorts(), callgateArgs);
+  const http = await startStaticServer(E2E.http);
+  ctx.onCleanup(() => http.close());
+  const b = await openTestPage(ctx.dir, http.url);
+  ctx.onCleanup(() => b.close());
+  return { callee, callgate, page: b.page, browserLog: b.logFile };
+}
