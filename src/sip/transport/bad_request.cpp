@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/random.hpp"
+#include "sip/header_values.hpp"
 
 namespace callgate::sip::transport {
 namespace {
@@ -84,6 +85,11 @@ std::optional<Message> makeBadRequestResponse(std::string_view datagram, std::st
     std::string value = sanitize(trim(std::string_view(line).substr(colon + 1)), kMaxSalvagedValueBytes);
     if (value.empty() || name.find_first_of(" \t") != std::string_view::npos) continue;
     std::string canonical = canonicalHeaderName(name);
+    // A value that fails its own grammar is left out: echoing it would make the 400 itself
+    // unparsable for the peer.
+    if (canonical == "Via" && !parseVia(value)) continue;
+    if ((canonical == "From" || canonical == "To") && !parseNameAddr(value)) continue;
+    if (canonical == "CSeq" && !parseCSeq(value)) continue;
     if (canonical == "Via") {
       if (vias.size() < kMaxSalvagedVias) vias.push_back(Header{"Via", std::move(value)});
     } else if (canonical == "From" && !from) {

@@ -4,7 +4,7 @@
 //
 // RFC 3261 §8.2.6.2 and §18.2.2 want a response to carry the request's Via, From, To,
 // Call-ID and CSeq. When the full parser failed, those headers are salvaged line by line
-// from the raw datagram; what cannot be read is left out.
+// from the raw datagram; what cannot be read (or fails its own grammar) is left out.
 #include <optional>
 #include <string_view>
 
