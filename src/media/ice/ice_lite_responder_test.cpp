@@ -15,7 +15,7 @@ constexpr std::string_view kLocalPwd = "server-password-22chars";
 constexpr std::string_view kRemoteUfrag = "cliU";
 constexpr std::string_view kRemotePwd = "client-password-22chars";
 
-struct Fixture : ::testing::Test {
+struct IceLiteResponderTest : ::testing::Test {
   IceLiteResponder responder{std::string(kLocalUfrag), std::string(kLocalPwd)};
   ControllingAgent agent{std::string(kRemoteUfrag), std::string(kRemotePwd), std::string(kLocalUfrag),
                          std::string(kLocalPwd), 0x6e0001ff};
@@ -23,7 +23,7 @@ struct Fixture : ::testing::Test {
   udp::endpoint from{make_address("192.0.2.7"), 40000};
 };
 
-TEST_F(Fixture, AnswersValidCheckAndNominates) {
+TEST_F(IceLiteResponderTest, AnswersValidCheckAndNominates) {
   responder.setRemoteUfrag(std::string(kRemoteUfrag));
   const size_t n = agent.buildRequest(req, /*useCandidate=*/true);
   ASSERT_GT(n, 0u);
@@ -42,7 +42,7 @@ TEST_F(Fixture, AnswersValidCheckAndNominates) {
   EXPECT_EQ(*ar.mappedAddress, from);
 }
 
-TEST_F(Fixture, NominationSticksAndOtherAddressIsOnlyValidated) {
+TEST_F(IceLiteResponderTest, NominationSticksAndOtherAddressIsOnlyValidated) {
   auto n = agent.buildRequest(req, true);
   ASSERT_EQ(responder.handle({req.data(), n}, from, resp).outcome, IceLiteResponder::Outcome::Success);
   udp::endpoint other{make_address("198.51.100.1"), 5000};
@@ -54,7 +54,7 @@ TEST_F(Fixture, NominationSticksAndOtherAddressIsOnlyValidated) {
   EXPECT_TRUE(responder.isValidated(other));
 }
 
-TEST_F(Fixture, WrongPasswordGets401WithoutIntegrity) {
+TEST_F(IceLiteResponderTest, WrongPasswordGets401WithoutIntegrity) {
   ControllingAgent bad{std::string(kRemoteUfrag), std::string(kRemotePwd), std::string(kLocalUfrag),
                        "not-the-right-password", 1};
   const size_t n = bad.buildRequest(req);
@@ -72,13 +72,13 @@ TEST_F(Fixture, WrongPasswordGets401WithoutIntegrity) {
   EXPECT_EQ(bad.handleResponse({resp.data(), r.responseSize}).errorCode, 401);
 }
 
-TEST_F(Fixture, WrongUfragGets401) {
+TEST_F(IceLiteResponderTest, WrongUfragGets401) {
   responder.setRemoteUfrag("someoneElse");
   const size_t n = agent.buildRequest(req);
   EXPECT_EQ(responder.handle({req.data(), n}, from, resp).outcome, IceLiteResponder::Outcome::Unauthorized);
 }
 
-TEST_F(Fixture, MissingIntegrityGets400) {
+TEST_F(IceLiteResponderTest, MissingIntegrityGets400) {
   std::array<uint8_t, 128> q;
   StunWriter w(q, stunType(kStunBindingMethod, StunClass::Request), TransactionId{9});
   w.addUsername("srvU:cliU");
@@ -91,7 +91,7 @@ TEST_F(Fixture, MissingIntegrityGets400) {
   EXPECT_EQ(m->transactionId, (TransactionId{9}));
 }
 
-TEST_F(Fixture, MalformedAttributesGet400) {
+TEST_F(IceLiteResponderTest, MalformedAttributesGet400) {
   const size_t n = agent.buildRequest(req);
   req[20 + 3] = 0xf0;  // USERNAME length overruns
   auto r = responder.handle({req.data(), n}, from, resp);
@@ -99,7 +99,7 @@ TEST_F(Fixture, MalformedAttributesGet400) {
   EXPECT_GT(r.responseSize, 0u);
 }
 
-TEST_F(Fixture, ControlledPeerGets487) {
+TEST_F(IceLiteResponderTest, ControlledPeerGets487) {
   std::array<uint8_t, 256> q;
   StunWriter w(q, stunType(kStunBindingMethod, StunClass::Request), TransactionId{7});
   w.addUsername("srvU:cliU");
@@ -114,7 +114,7 @@ TEST_F(Fixture, ControlledPeerGets487) {
   EXPECT_TRUE(verifyMessageIntegrity(*m, kLocalPwd));
 }
 
-TEST_F(Fixture, GarbageAndBadFingerprintAreIgnored) {
+TEST_F(IceLiteResponderTest, GarbageAndBadFingerprintAreIgnored) {
   const uint8_t junk[] = {0x00, 0x01, 0x02};
   EXPECT_EQ(responder.handle(junk, from, resp).responseSize, 0u);
   const size_t n = agent.buildRequest(req);
@@ -124,7 +124,7 @@ TEST_F(Fixture, GarbageAndBadFingerprintAreIgnored) {
   EXPECT_EQ(r.responseSize, 0u);
 }
 
-TEST_F(Fixture, AgentIgnoresForeignTransactions) {
+TEST_F(IceLiteResponderTest, AgentIgnoresForeignTransactions) {
   agent.buildRequest(req);
   ControllingAgent other{"x123", "other-password-22chars!", std::string(kLocalUfrag), std::string(kLocalPwd), 1};
   const size_t n = other.buildRequest(req);
