@@ -30,12 +30,12 @@ std::string serverKey(const Message& request, std::string_view method) {
   auto via = topVia(request);
   auto branch = via ? via->branch() : std::nullopt;
   if (branch && branch->rfind(kMagicCookie, 0) == 0) {
-    return *branch + '\n' + via->host + ':' + std::to_string(via->port) + '\n' + std::string(method);
+    return *branch + '|' + via->host + ':' + std::to_string(via->port) + '|' + std::string(method);
   }
-  std::string key = "2543\n" + std::string(request.header("Call-ID").value_or(""));
-  if (auto cseq = parseCSeq(request.header("CSeq").value_or(""))) key += '\n' + std::to_string(cseq->number);
-  if (auto from = parseNameAddr(request.header("From").value_or(""))) key += '\n' + from->tag().value_or("");
-  return key + '\n' + std::string(method);
+  std::string key = "2543|" + std::string(request.header("Call-ID").value_or(""));
+  if (auto cseq = parseCSeq(request.header("CSeq").value_or(""))) key += '|' + std::to_string(cseq->number);
+  if (auto from = parseNameAddr(request.header("From").value_or(""))) key += '|' + from->tag().value_or("");
+  return key + '|' + std::string(method);
 }
 
 std::optional<std::string> toTag(const Message& request) {
@@ -45,7 +45,7 @@ std::optional<std::string> toTag(const Message& request) {
 }
 
 std::string dialogKey(std::string_view callId, std::string_view localTag) {
-  return std::string(callId) + '\n' + std::string(localTag);
+  return std::string(callId) + '|' + std::string(localTag);
 }
 
 bool isKnownMethod(std::string_view method) {
@@ -89,7 +89,7 @@ TransactionId SipEndpoint::sendRequest(Message request, const PeerAddress& to, C
 TransactionId SipEndpoint::startClient(Message request, const std::string& branch, const PeerAddress& to,
                                        ClientTransactionUser* user) {
   TransactionId id = nextId_++;
-  std::string key = branch + '\n' + request.method;
+  std::string key = branch + '|' + request.method;
   auto transaction = std::make_unique<ClientTransaction>(static_cast<TransactionContext&>(*this), id, std::move(request), to, user);
   ClientTransaction* raw = transaction.get();
   clientKeys_[key] = id;
@@ -198,7 +198,7 @@ void SipEndpoint::onResponse(const Message& response) {
     ++stats_.strayResponses;
     return;
   }
-  auto key = clientKeys_.find(*branch + '\n' + cseq->method);
+  auto key = clientKeys_.find(*branch + '|' + cseq->method);
   if (key == clientKeys_.end()) {
     ++stats_.strayResponses;
     CG_DEBUG("sip: stray response {} {} (branch {})", response.status, cseq->method, *branch);
