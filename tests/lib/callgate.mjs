@@ -66,8 +66,10 @@ export function testContext(name) {
       cleanups.push(fn);
     },
     async run(fn) {
+      let ok = false;
       try {
         await fn();
+        ok = true;
       } catch (err) {
         process.stderr.write(`\n[${name}] FAILED: ${err?.stack ?? err}\n[${name}] logs in ${dir}\n`);
         procs.dumpLogs(60);
@@ -81,6 +83,8 @@ export function testContext(name) {
           }
         }
         await procs.killAll();
+        // Keep the logs of failed tests (and of all tests with CALLGATE_KEEP_LOGS=1).
+        if (ok && !process.env.CALLGATE_KEEP_LOGS) fs.rmSync(dir, { recursive: true, force: true });
       }
     },
   };

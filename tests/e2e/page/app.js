@@ -10,6 +10,7 @@
   var initDone = null;
   var session = null;
   var currentCall = null;
+  var login = '';
 
   var cg = {
     events: [],
@@ -49,6 +50,7 @@
 
   cg.connect = async function (o) {
     await init();
+    login = o.login;
     var opts = {
       urlServer: o.url,
       sipOptions: {
@@ -74,7 +76,7 @@
     if (!session) throw new Error('not connected');
     currentCall = session.createCall({
       callee: callee,
-      visibleName: $('login').value,
+      visibleName: login,
       localVideoDisplay: $('localDisplay'),
       remoteVideoDisplay: $('remoteDisplay'),
       constraints: { audio: true, video: false },
