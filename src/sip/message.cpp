@@ -137,6 +137,23 @@ constexpr bool iless(std::string_view a, std::string_view b) {
 }
 static_assert(std::is_sorted(kKnownNames.begin(), kKnownNames.end(), iless));
 
+struct Bucket {
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+// kBuckets[c - 'a'] = the index range of known names starting with letter c.
+constexpr std::array<Bucket, 26> makeBuckets() {
+  std::array<Bucket, 26> buckets{};
+  for (size_t i = 0; i < kKnownNames.size(); ++i) {
+    const auto letter = static_cast<size_t>(lowerAscii(kKnownNames[i][0]) - 'a');
+    if (buckets[letter].end == 0) buckets[letter].begin = i;
+    buckets[letter].end = i + 1;
+  }
+  return buckets;
+}
+constexpr std::array<Bucket, 26> kBuckets = makeBuckets();
+
 // Canonical spelling without allocating: a view into the static tables, or `name` itself
 // when the header is unknown (its spelling is then kept as given).
 std::string_view canonicalView(std::string_view name) {
@@ -144,8 +161,15 @@ std::string_view canonicalView(std::string_view name) {
     const std::string_view compact = compactForm(name[0]);
     return compact.empty() ? name : compact;
   }
-  const auto it = std::lower_bound(kKnownNames.begin(), kKnownNames.end(), name, iless);
-  if (it != kKnownNames.end() && iequals(*it, name)) return *it;
+  // The table is sorted, so names sharing a first letter are contiguous: scan only that
+  // bucket, comparing lengths first (this lookup runs for every parsed header line).
+  const char first = lowerAscii(name.empty() ? '\0' : name[0]);
+  if (first < 'a' || first > 'z') return name;
+  const Bucket b = kBuckets[static_cast<size_t>(first - 'a')];
+  for (size_t i = b.begin; i < b.end; ++i) {
+    const std::string_view known = kKnownNames[i];
+    if (known.size() == name.size() && iequals(known, name)) return known;
+  }
   return name;
 }
 
