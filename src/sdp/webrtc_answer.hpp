@@ -23,24 +23,12 @@
 #include "sdp/attributes.hpp"
 #include "sdp/media_plan.hpp"
 #include "sdp/session_description.hpp"
+#include "sdp/webrtc_local.hpp"
 
 namespace callgate::sdp {
 
-struct WebRtcAnswerParams {
-  uint64_t sessionId = 0;  // o= sess-id
-  uint64_t sessionVersion = 0;
-  std::string iceUfrag;  // >= 4 chars (RFC 8839 §5.4)
-  std::string icePwd;    // >= 22 chars
-  std::string fingerprintHash = "sha-256";
-  std::string fingerprint;  // "AB:CD:..." of our DTLS certificate
-  Setup setup = Setup::Passive;
-  std::string candidateIp;  // our reachable address for the browser
-  uint16_t candidatePort = 0;
-  std::string streamId;              // the one msid stream id (token, e.g. a UUID)
-  std::vector<std::string> trackIds;  // per m-line; missing/empty -> "<streamId>-<media><i>"
-  std::string cname;                 // a=ssrc cname; empty -> streamId
-  std::vector<uint32_t> ssrcs;        // per m-line SSRC we send to the browser; missing/0 -> no a=ssrc
-};
+// The gateway's side of the answer (webrtc_local.hpp); setup defaults to passive.
+struct WebRtcAnswerParams : WebRtcLocalParams {};
 
 struct WebRtcAnswer {
   SessionDescription sdp;
