@@ -184,6 +184,10 @@ int runServer(const Config& config) {
     w->thread.join();
   }
   CG_INFO("callgate stopped");
+  // Calls and registrations are closed. Handlers still queued on the workers' io_contexts
+  // own client sessions that refer to their worker; unwinding them in dependency order
+  // buys nothing at exit, so the workers are left to the OS.
+  for (auto& w : workers) w.release();
   return 0;
 }
 

@@ -64,6 +64,9 @@ class UserSession {
     virtual void onCallStatus(const CallSnapshot& call) = 0;
     // The SDP for the browser: an answer (isInitiator=true) or an offer. Once per call.
     virtual void onRemoteSdp(const std::string& callId, const std::string& sdp, bool isInitiator) = 0;
+    // A request about a call was refused but the call goes on (unknown or duplicate callId,
+    // an unsupported operation): the client gets a `fail` naming `apiMethod`.
+    virtual void onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) = 0;
   };
 
   virtual ~UserSession() = default;

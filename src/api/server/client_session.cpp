@@ -239,4 +239,9 @@ void ClientSession::onRemoteSdp(const std::string& callId, const std::string& sd
   send("setRemoteSDP", Json::array({callId, sdp, isInitiator}));
 }
 
+void ClientSession::onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) {
+  if (closing_) return;
+  sendFail(apiMethod, info, callId);
+}
+
 }  // namespace callgate::api

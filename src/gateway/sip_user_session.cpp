@@ -1,0 +1,139 @@
+#include "gateway/sip_user_session.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "common/log.hpp"
+
+namespace callgate::gateway {
+
+namespace asio = boost::asio;
+
+namespace {
+// Closing never waits longer than this for CANCEL/BYE and un-REGISTER answers.
+constexpr std::chrono::seconds kCloseLimit{8};
+
+sip::ua::Account toSipAccount(const SipAccount& a, int registerExpires) {
+  sip::ua::Account account;
+  account.login = a.login;
+  account.authName = a.authName;
+  account.password = a.password;
+  account.domain = a.domain;
+  account.outboundProxy = a.outboundProxy;
+  account.port = a.port;
+  account.displayName = a.displayName;
+  account.registerExpires = uint32_t(registerExpires);
+  return account;
+}
+}  // namespace
+
+SipUserSession::SipUserSession(WorkerContext& worker, SipAccount account, UserSession::Listener& listener,
+                               std::function<void(SipUserSession*)> onGone)
+    : worker_(worker),
+      account_(toSipAccount(account, worker.settings.registerExpires)),
+      registerRequired_(account.registerRequired),
+      listener_(listener),
+      onGone_(std::move(onGone)),
+      closeTimer_(worker.io) {}
+
+SipUserSession::~SipUserSession() {
+  calls_.clear();
+  registration_.reset();
+  if (onGone_) onGone_(this);
+}
+
+void SipUserSession::start() {
+  if (!registerRequired_) return;
+  registration_.emplace(worker_.sip, account_, static_cast<sip::ua::Registration::Listener&>(*this));
+  if (auto r = registration_->start(); !r) {
+    // Posted so the client sees getUserData before the failure, as with a SIP rejection.
+    asio::post(worker_.io, [alive = std::weak_ptr<char>(alive_), this, info = r.error().message] {
+      if (!alive.expired() && !closing_) listener_.onRegistrationFailed(0, info);
+    });
+  }
+}
+
+void SipUserSession::onRegistered() {
+  if (closing_) return;
+  CG_INFO("registration of {}@{}: registered", account_.login, account_.domain);
+  listener_.onRegistered();
+}
+
+void SipUserSession::onRegistrationFailed(int sipStatus, std::string reason) {
+  if (closing_) return;
+  std::string info = sipStatus ? std::to_string(sipStatus) + " " + reason : reason;
+  CG_WARN("registration of {}@{} failed: {}", account_.login, account_.domain, info);
+  listener_.onRegistrationFailed(sipStatus, info);
+}
+
+void SipUserSession::call(OutgoingCallRequest request) {
+  if (closing_) return;
+  const std::string callId = request.callId;
+  if (calls_.count(callId)) return listener_.onCallWarning(callId, "call", "A call with this callId already exists");
+  auto& call = calls_[callId];
+  call = std::make_unique<OutgoingCall>(worker_, account_, std::move(request), static_cast<OutgoingCall::Owner&>(*this));
+  call->start();
+}
+
+void SipUserSession::hangup(const std::string& callId) {
+  auto it = calls_.find(callId);
+  if (it == calls_.end()) return;  // protocol §2.4: unknown ids are ignored
+  it->second->hangup();
+}
+
+void SipUserSession::hold(const std::string& callId, bool on) {
+  listener_.onCallWarning(callId, on ? "hold" : "unhold", "Hold is not supported yet");
+}
+
+void SipUserSession::sendDtmf(const std::string& callId, const std::string&, const std::string&) {
+  listener_.onCallWarning(callId, "sendDtmf", "DTMF is not supported yet");
+}
+
+void SipUserSession::onCallStatus(const CallSnapshot& call) {
+  if (!closing_) listener_.onCallStatus(call);
+}
+
+void SipUserSession::onRemoteSdp(const std::string& callId, const std::string& sdp) {
+  if (!closing_) listener_.onRemoteSdp(callId, sdp, true);
+}
+
+void SipUserSession::onCallDone(const std::string& callId) {
+  calls_.erase(callId);  // OutgoingCall posts this, so we are not inside its callback
+  maybeClosed();
+}
+
+void SipUserSession::close(std::function<void()> done) {
+  closeDone_.push_back(std::move(done));
+  if (closing_) return maybeClosed();
+  closing_ = true;
+  CG_INFO("session of {}@{}: closing ({} calls)", account_.login, account_.domain, calls_.size());
+  for (auto& [id, call] : calls_) call->abandon();
+  if (registration_ && registration_->state() != sip::ua::Registration::State::Idle) {
+    registration_->unregister([alive = std::weak_ptr<char>(alive_), this] {
+      if (alive.expired()) return;
+      unregistered_ = true;
+      maybeClosed();
+    });
+  } else {
+    unregistered_ = true;
+  }
+  closeTimer_.expires_after(kCloseLimit);
+  closeTimer_.async_wait([alive = std::weak_ptr<char>(alive_), this](boost::system::error_code ec) {
+    if (ec || alive.expired()) return;
+    CG_WARN("session of {}@{}: close timed out with {} calls open", account_.login, account_.domain, calls_.size());
+    unregistered_ = true;
+    calls_.clear();
+    maybeClosed();
+  });
+  maybeClosed();
+}
+
+void SipUserSession::maybeClosed() {
+  if (!closing_ || !unregistered_ || !calls_.empty() || closeDone_.empty()) return;
+  closeTimer_.cancel();
+  auto callbacks = std::move(closeDone_);
+  closeDone_.clear();
+  // Posted: the callbacks may destroy this session.
+  for (auto& cb : callbacks) asio::post(worker_.io, std::move(cb));
+}
+
+}  // namespace callgate::gateway

@@ -1,0 +1,62 @@
+#pragma once
+// SipUserSession: the gateway::UserSession of one client — its SIP registration and its
+// outgoing calls, on the worker the client is pinned to.
+#include <boost/asio/steady_timer.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "gateway/outgoing_call.hpp"
+#include "gateway/user_session.hpp"
+#include "gateway/worker_context.hpp"
+#include "sip/ua/registration.hpp"
+
+namespace callgate::gateway {
+
+class SipUserSession final : public UserSession,
+                             private sip::ua::Registration::Listener,
+                             private OutgoingCall::Owner {
+ public:
+  // `onGone` runs from the destructor (the worker's live-session bookkeeping).
+  SipUserSession(WorkerContext& worker, SipAccount account, UserSession::Listener& listener,
+                 std::function<void(SipUserSession*)> onGone);
+  ~SipUserSession() override;
+
+  void start() override;
+  void call(OutgoingCallRequest request) override;
+  void hangup(const std::string& callId) override;
+  void hold(const std::string& callId, bool on) override;
+  void sendDtmf(const std::string& callId, const std::string& digits, const std::string& type) override;
+  void close(std::function<void()> done) override;
+
+ private:
+  // Registration::Listener
+  void onRegistered() override;
+  void onRegistrationFailed(int sipStatus, std::string reason) override;
+  // OutgoingCall::Owner
+  void onCallStatus(const CallSnapshot& call) override;
+  void onRemoteSdp(const std::string& callId, const std::string& sdp) override;
+  void onCallDone(const std::string& callId) override;
+
+  void maybeClosed();
+
+  WorkerContext& worker_;
+  sip::ua::Account account_;
+  bool registerRequired_;
+  UserSession::Listener& listener_;
+  std::function<void(SipUserSession*)> onGone_;
+
+  std::optional<sip::ua::Registration> registration_;
+  std::map<std::string, std::unique_ptr<OutgoingCall>> calls_;
+
+  bool closing_ = false;
+  bool unregistered_ = false;
+  std::vector<std::function<void()>> closeDone_;
+  boost::asio::steady_timer closeTimer_;
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
+};
+
+}  // namespace callgate::gateway
