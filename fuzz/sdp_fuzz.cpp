@@ -2,7 +2,9 @@
 // - parse arbitrary bytes; whatever parses must write and re-parse to the same text;
 // - a parsed description used as a browser offer must not crash buildSipOffer, and every
 //   SIP offer or WebRTC answer the builders return must itself parse;
-// - a parsed description used as the SIP answer to a fixed Chromium offer likewise.
+// - a parsed description used as the SIP answer to a fixed Chromium offer likewise;
+// - a parsed description used as an incoming SIP offer: buildWebRtcOffer, then
+//   buildSipAnswer with that WebRTC offer standing in for the browser's answer.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -10,8 +12,10 @@
 #include <string_view>
 
 #include "sdp/parser.hpp"
+#include "sdp/sip_answer.hpp"
 #include "sdp/sip_offer.hpp"
 #include "sdp/webrtc_answer.hpp"
+#include "sdp/webrtc_offer.hpp"
 #include "sdp/writer.hpp"
 
 namespace {
@@ -46,8 +50,9 @@ SipOfferParams sipParams() {
   return p;
 }
 
-WebRtcAnswerParams answerParams() {
-  WebRtcAnswerParams p;
+template <class P>
+P localParams() {
+  P p;
   p.iceUfrag = "cgUf";
   p.icePwd = "callgateIcePassword0123";
   p.fingerprint = "3A:96";
@@ -72,7 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!first->timings.empty()) check(*second == *first);  // writer adds t=0 0 otherwise
 
   static const SipOfferParams kSip = sipParams();
-  static const WebRtcAnswerParams kAnswer = answerParams();
+  static const auto kAnswer = localParams<WebRtcAnswerParams>();
   if (auto offer = buildSipOffer(*first, kSip); offer.ok()) {
     mustReparse(offer->sdp);
     // The SIP side echoing our offer back as its answer.
@@ -86,6 +91,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto a = buildWebRtcAnswer(*kBrowser, *first, kAnswer); a.ok()) {
     mustReparse(a->sdp);
     check(a->sdp.media.size() == kBrowser->media.size());
+  }
+
+  static const auto kOffer = [] {
+    auto p = localParams<WebRtcOfferParams>();
+    p.offerVideo = true;
+    return p;
+  }();
+  if (auto offer = buildWebRtcOffer(*first, kOffer); offer.ok()) {
+    mustReparse(offer->sdp);
+    check(offer->sdp.media.size() == first->media.size());
+    SipAnswerParams sp;
+    sp.localIp = kSip.localIp;
+    sp.ports = kSip.ports;
+    if (auto a = buildSipAnswer(*first, offer->sdp, sp); a.ok()) {
+      mustReparse(a->sdp);
+      check(a->plans.size() == first->media.size());
+    }
   }
   return 0;
 }
