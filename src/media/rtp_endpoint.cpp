@@ -19,6 +19,8 @@ Result<std::unique_ptr<RtpEndpoint>> RtpEndpoint::create(boost::asio::io_context
   auto& self = static_cast<UdpSocket::Listener&>(*e);
   e->rtpSocket_ = std::make_unique<UdpSocket>(std::move(rtp), self);
   e->rtcpSocket_ = std::make_unique<UdpSocket>(std::move(rtcp), self);
+  e->rtpSocket_->setSendErrorCounter(&e->counters_.dropSendError);
+  e->rtcpSocket_->setSendErrorCounter(&e->counters_.dropSendError);
   e->localRtp_ = e->rtpSocket_->localEndpoint();
   e->localRtcp_ = e->rtcpSocket_->localEndpoint();
   e->rtpSocket_->start();

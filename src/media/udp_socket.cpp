@@ -10,7 +10,6 @@
 #include "media/packet_buffer.hpp"
 
 namespace callgate::media {
-namespace {
 
 using boost::asio::ip::udp;
 
@@ -42,20 +41,84 @@ class ReceiveScratch : public boost::asio::execution_context::service {
     }
   }
 
+  bool owns(ByteView d) const {
+    const auto* begin = reinterpret_cast<const uint8_t*>(buffers.data());
+    const auto* end = begin + sizeof buffers;
+    return d.data() >= begin && d.data() + d.size() <= end;
+  }
+
+  // Queues a relayed datagram; false if it must be sent immediately instead.
+  bool defer(UdpSocket* socket, ByteView d, const udp::endpoint& to) {
+    if (!inBatch || !owns(d)) return false;
+    if (pendingCount == pending.size()) flush();
+    pending[pendingCount++] = Pending{socket, d.data(), d.size(), to};
+    return true;
+  }
+
+  // One sendmmsg per run of consecutive sends on the same socket (a relay batch received on
+  // one socket goes out on one other socket, so runs are long).
+  void flush() {
+    size_t i = 0;
+    while (i < pendingCount) {
+      UdpSocket* sock = pending[i].socket;
+      size_t n = 0;
+      while (i + n < pendingCount && pending[i + n].socket == sock) {
+        auto& p = pending[i + n];
+        sendIov[n].iov_base = const_cast<uint8_t*>(p.data);
+        sendIov[n].iov_len = p.len;
+        auto& h = sendMsgs[n].msg_hdr;
+        h = msghdr{};
+        h.msg_iov = &sendIov[n];
+        h.msg_iovlen = 1;
+        h.msg_name = p.to.data();
+        h.msg_namelen = socklen_t(p.to.size());
+        ++n;
+      }
+      const int fd = sock->socket_.native_handle();
+      size_t k = 0;
+      while (k < n) {
+        const int r = ::sendmmsg(fd, sendMsgs.data() + k, unsigned(n - k), MSG_DONTWAIT);
+        if (r <= 0) {  // the first message failed: count it, continue after it
+          sock->countDeferredFailure();
+          ++k;
+        } else {
+          k += size_t(r);
+        }
+      }
+      i += n;
+    }
+    pendingCount = 0;
+  }
+
   std::array<PacketBuffer, kBatch> buffers;
   std::array<mmsghdr, kBatch> msgs;
   std::array<iovec, kBatch> iov;
   std::array<sockaddr_storage, kBatch> addrs;
 
+  struct Pending {
+    UdpSocket* socket;
+    const uint8_t* data;
+    size_t len;
+    udp::endpoint to;
+  };
+  bool inBatch = false;
+  std::array<Pending, 2 * kBatch> pending;
+  size_t pendingCount = 0;
+  std::array<mmsghdr, 2 * kBatch> sendMsgs;
+  std::array<iovec, 2 * kBatch> sendIov;
+
  private:
   void shutdown() override {}
 };
 
+namespace {
 constexpr int kMaxRoundsPerWakeup = 4;
-
 }  // namespace
 
-UdpSocket::UdpSocket(udp::socket socket, Listener& listener) : socket_(std::move(socket)), listener_(listener) {
+UdpSocket::UdpSocket(udp::socket socket, Listener& listener)
+    : socket_(std::move(socket)),
+      listener_(listener),
+      scratch_(&boost::asio::use_service<ReceiveScratch>(socket_.get_executor().context())) {
   boost::system::error_code ec;
   socket_.non_blocking(true, ec);
 }
@@ -67,6 +130,8 @@ void UdpSocket::start() {
 }
 
 void UdpSocket::close() {
+  // Queued sends reference this socket: send them while the descriptor is still open.
+  if (scratch_->pendingCount > 0) scratch_->flush();
   closed_ = true;
   boost::system::error_code ec;
   socket_.close(ec);
@@ -93,7 +158,7 @@ void UdpSocket::armReceive() {
 }
 
 void UdpSocket::onReadable() {
-  auto& scratch = boost::asio::use_service<ReceiveScratch>(socket_.get_executor().context());
+  auto& scratch = *scratch_;
   const int fd = socket_.native_handle();
   for (int round = 0; round < kMaxRoundsPerWakeup && !closed_; ++round) {
     scratch.reset();
@@ -103,6 +168,7 @@ void UdpSocket::onReadable() {
         listener_.onReceiveError(*this, boost::system::error_code(errno, boost::system::system_category()));
       return;
     }
+    scratch.inBatch = true;
     for (int i = 0; i < n && !closed_; ++i) {
       const auto& hdr = scratch.msgs[size_t(i)].msg_hdr;
       const size_t len = scratch.msgs[size_t(i)].msg_len;
@@ -116,12 +182,15 @@ void UdpSocket::onReadable() {
       from.resize(hdr.msg_namelen);
       listener_.onDatagram(*this, std::span<uint8_t>(scratch.buffers[size_t(i)].bytes.data(), len), from);
     }
+    scratch.inBatch = false;
+    scratch.flush();  // before the buffers are reused
     if (size_t(n) < ReceiveScratch::kBatch) return;
   }
 }
 
 bool UdpSocket::send(ByteView datagram, const udp::endpoint& to) {
   if (closed_) return false;
+  if (scratch_->defer(this, datagram, to)) return true;
   const ssize_t n = ::sendto(socket_.native_handle(), datagram.data(), datagram.size(), MSG_DONTWAIT,
                              to.data(), socklen_t(to.size()));
   return n == ssize_t(datagram.size());

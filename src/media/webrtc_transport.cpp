@@ -33,6 +33,7 @@ Result<std::unique_ptr<WebRtcTransport>> WebRtcTransport::create(boost::asio::io
   if (!lease) return lease.error();
   t->lease_ = std::move(*lease);
   t->socket_ = std::make_unique<UdpSocket>(std::move(sock), static_cast<UdpSocket::Listener&>(*t));
+  t->socket_->setSendErrorCounter(&t->counters_.dropSendError);
   t->localEndpoint_ = t->socket_->localEndpoint();
   t->socket_->start();
   return t;

@@ -101,6 +101,7 @@ void roundTrip(srtp::SrtpProfile profile, const SrtpKeyMaterial& a, const SrtpKe
 
 TEST(DtlsEndpoint, HandshakeAndSrtpAesCm) {
   Pair p;
+  ASSERT_TRUE(p.client.endpoint.setSrtpProfiles("SRTP_AES128_CM_SHA1_80"));
   p.client.endpoint.setRemoteFingerprints({ourFingerprint()});
   p.server.endpoint.setRemoteFingerprints({ourFingerprint()});
   p.server.endpoint.start(DtlsRole::Server);
@@ -132,6 +133,17 @@ TEST(DtlsEndpoint, HandshakeAndSrtpGcm) {
   EXPECT_EQ(p.server.keys->length, 28u);
   roundTrip(p.server.keys->profile, *p.client.keys, *p.server.keys);
   roundTrip(p.server.keys->profile, *p.server.keys, *p.client.keys);
+}
+
+TEST(DtlsEndpoint, ServerPrefersGcm) {
+  Pair p;
+  p.client.endpoint.setRemoteFingerprints({ourFingerprint()});
+  p.server.endpoint.setRemoteFingerprints({ourFingerprint()});
+  p.server.endpoint.start(DtlsRole::Server);
+  p.client.endpoint.start(DtlsRole::Client);
+  p.run(500ms);
+  ASSERT_TRUE(p.client.keys);
+  EXPECT_EQ(p.client.keys->profile, srtp::SrtpProfile::AeadAes128Gcm);
 }
 
 TEST(DtlsEndpoint, Sha1FingerprintIsAccepted) {
