@@ -37,6 +37,7 @@ test('e2e: register, call, two-way audio, hangup', async () => {
     assert.ok(later.packetsSent > first.packetsSent, `outbound audio keeps flowing: ${JSON.stringify(later)}`);
     assert.ok(later.packetsReceived > first.packetsReceived, `inbound audio keeps flowing: ${JSON.stringify(later)}`);
     assert.ok(later.totalAudioEnergy > 0, `echoed audio has energy: ${JSON.stringify(later)}`);
+    console.log(`audio stats: ${JSON.stringify(later)}`);
 
     await page.evaluate(() => window.cg.hangup());
     const term = await waitCallTerminal(page, 10000);
