@@ -97,6 +97,8 @@ int runServer(const Config& config) {
   }
 
   asio::io_context mainIo{1};
+  // Registered before anything is started so no SIGINT/SIGTERM falls into a gap.
+  asio::signal_set signals(mainIo, SIGINT, SIGTERM);
   std::atomic<size_t> nextWorker{0};
   auto pick = [&]() {
     auto& w = *workers[nextWorker++ % workers.size()];
@@ -153,7 +155,6 @@ int runServer(const Config& config) {
 
   // Orderly shutdown: stop accepting, let every worker end its calls and registrations
   // (bounded by the workers' own timeouts), then stop. A second signal exits at once.
-  asio::signal_set signals(mainIo, SIGINT, SIGTERM);
   std::atomic<size_t> workersDone{0};
   bool stopping = false;
   std::function<void()> awaitSignal = [&] {

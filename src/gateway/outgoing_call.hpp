@@ -29,9 +29,11 @@
 
 namespace callgate::gateway {
 
-class OutgoingCall final : private sip::ua::OutgoingInvite::Listener,
-                           private media::WebRtcTransport::Listener,
-                           private media::MediaActivityMonitor::Listener {
+// The listener bases are public so the objects it owns can hold references to them; the
+// overrides stay private.
+class OutgoingCall final : public sip::ua::OutgoingInvite::Listener,
+                           public media::WebRtcTransport::Listener,
+                           public media::MediaActivityMonitor::Listener {
  public:
   class Owner {
    public:

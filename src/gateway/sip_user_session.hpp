@@ -17,8 +17,8 @@
 namespace callgate::gateway {
 
 class SipUserSession final : public UserSession,
-                             private sip::ua::Registration::Listener,
-                             private OutgoingCall::Owner {
+                             public sip::ua::Registration::Listener,
+                             public OutgoingCall::Owner {
  public:
   // `onGone` runs from the destructor (the worker's live-session bookkeeping).
   SipUserSession(WorkerContext& worker, SipAccount account, UserSession::Listener& listener,
