@@ -6,6 +6,8 @@
 
 #include "media/media_activity_monitor.hpp"
 #include "media/failure_reasons.hpp"
+#include "media/packet_buffer.hpp"
+#include "media/rtp/payload_type_map.hpp"
 
 namespace callgate::media {
 namespace {
@@ -173,6 +175,57 @@ TEST(MediaActivityMonitor, DisabledWithZero) {
   mon.start();
   io.run_for(50ms);
   EXPECT_TRUE(events.reason.empty());
+}
+
+}  // namespace
+}  // namespace callgate::media
+
+namespace callgate::media {
+namespace {
+
+// In-place relay between two endpoints: the forwarded datagram still lives in the receive
+// buffers, so UdpSocket defers it and flushes with sendmmsg at the end of the batch.
+TEST(RtpRelay, ForwardsBurstInPlaceWithDeferredSends) {
+  boost::asio::io_context io;
+  PortAllocator ports{47500, 47599};
+  struct Forward : RtpEndpoint::Listener {
+    RtpEndpoint* to = nullptr;
+    rtp::PayloadTypeMap map;
+    void onRtp(std::span<uint8_t> p) override {
+      if (map.apply(p)) to->sendRtp(withTailroom(p), p.size());
+    }
+    void onRtcp(std::span<uint8_t>) override {}
+  } fwd;
+  Sink sinkB;
+  RtpEndpointConfig cfg;
+  cfg.bindIp = make_address("127.0.0.1");
+  auto a = RtpEndpoint::create(io, ports, cfg, fwd);
+  auto b = RtpEndpoint::create(io, ports, cfg, sinkB);
+  ASSERT_TRUE(a.ok() && b.ok());
+  fwd.to = b->get();
+  fwd.map.set(0, 8);
+  udp::socket left(io, udp::endpoint(make_address("127.0.0.1"), 0));
+  udp::socket right(io, udp::endpoint(make_address("127.0.0.1"), 0));
+  (*b)->setRemote(right.local_endpoint());
+  (*a)->setRemote(left.local_endpoint());
+  for (uint16_t i = 0; i < 40; ++i)
+    left.send_to(boost::asio::buffer(rtpPacket(0x77, i)), (*a)->localRtpEndpoint());
+  std::vector<uint8_t> got(2048);
+  size_t received = 0;
+  const auto end = std::chrono::steady_clock::now() + 2s;
+  right.non_blocking(true);
+  while (received < 40 && std::chrono::steady_clock::now() < end) {
+    io.run_one_for(10ms);
+    boost::system::error_code ec;
+    while (right.receive(boost::asio::buffer(got), 0, ec) == 172 && !ec) {
+      EXPECT_EQ(got[1], 8);  // PT rewritten
+      EXPECT_EQ(load16(got.data() + 2), received);  // order kept
+      ++received;
+    }
+  }
+  EXPECT_EQ(received, 40u);
+  EXPECT_EQ((*b)->counters().rtpOut, 40u);
+  EXPECT_EQ((*b)->counters().dropSendError, 0u);
 }
 
 }  // namespace
