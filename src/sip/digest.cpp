@@ -7,40 +7,19 @@
 
 #include <cstdio>
 
+#include "sip/grammar.hpp"
 #include "sip/header_values.hpp"
 
 namespace callgate::sip {
 namespace {
 
-bool isWs(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+using grammar::iequals;
+using grammar::isWhitespace;
+using grammar::trimWhitespace;
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && isWs(s.front())) s.remove_prefix(1);
-  while (!s.empty() && isWs(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-char lowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lowerAscii(a[i]) != lowerAscii(b[i])) return false;
-  }
-  return true;
-}
-
-bool isTokenChar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'': case '~':
-    case '/':  // seen unquoted in nonces from some servers; harmless inside a value
-    case '=':
-      return true;
-    default:
-      return false;
-  }
-}
+// Lenient token for challenge parsing: an RFC 3261 §25.1 token plus '/' and '=', which some
+// servers send unquoted in nonces; harmless inside a value.
+constexpr bool isLenientTokenChar(char c) { return grammar::isTokenChar(c) || c == '/' || c == '='; }
 
 const EVP_MD* digestFor(std::string_view algorithm) {
   if (iequals(algorithm, "MD5")) return EVP_md5();
@@ -52,7 +31,7 @@ const EVP_MD* digestFor(std::string_view algorithm) {
 bool qopListHasAuth(std::string_view list) {
   while (!list.empty()) {
     const size_t comma = list.find(',');
-    if (iequals(trim(list.substr(0, comma)), "auth")) return true;
+    if (iequals(trimWhitespace(list.substr(0, comma)), "auth")) return true;
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
   }
@@ -80,21 +59,21 @@ std::string hexHash(std::string_view algorithm, std::string_view data) {
 // challenge = "Digest" LWS digest-cln *(COMMA digest-cln)  (RFC 3261 §25.1)
 // digest-cln = realm / domain / nonce / opaque / stale / algorithm / qop-options / auth-param
 Result<DigestChallenge> parseDigestChallenge(std::string_view headerValue) {
-  std::string_view text = trim(headerValue);
-  if (text.size() < 7 || !iequals(text.substr(0, 6), "Digest") || !isWs(text[6])) {
+  std::string_view text = trimWhitespace(headerValue);
+  if (text.size() < 7 || !iequals(text.substr(0, 6), "Digest") || !isWhitespace(text[6])) {
     return makeError("Not a Digest challenge");
   }
-  text = trim(text.substr(7));
+  text = trimWhitespace(text.substr(7));
   DigestChallenge c;
   bool haveRealm = false, haveNonce = false;
   while (!text.empty()) {
     size_t i = 0;
-    while (i < text.size() && isTokenChar(text[i]) && text[i] != '=') ++i;
+    while (i < text.size() && isLenientTokenChar(text[i]) && text[i] != '=') ++i;
     const std::string_view name = text.substr(0, i);
     if (name.empty()) return makeError("Malformed Digest challenge parameter");
-    text = trim(text.substr(i));
+    text = trimWhitespace(text.substr(i));
     if (text.empty() || text.front() != '=') return makeError("Malformed Digest challenge parameter");
-    text = trim(text.substr(1));
+    text = trimWhitespace(text.substr(1));
     std::string value;
     if (!text.empty() && text.front() == '"') {
       size_t k = 1;
@@ -103,17 +82,17 @@ Result<DigestChallenge> parseDigestChallenge(std::string_view headerValue) {
         value.push_back(text[k]);
       }
       if (k >= text.size()) return makeError("Unterminated quoted string in Digest challenge");
-      text = trim(text.substr(k + 1));
+      text = trimWhitespace(text.substr(k + 1));
     } else {
       size_t k = 0;
-      while (k < text.size() && isTokenChar(text[k])) ++k;
+      while (k < text.size() && isLenientTokenChar(text[k])) ++k;
       if (k == 0) return makeError("Malformed Digest challenge value");
       value.assign(text.substr(0, k));
-      text = trim(text.substr(k));
+      text = trimWhitespace(text.substr(k));
     }
     if (!text.empty()) {
       if (text.front() != ',') return makeError("Malformed Digest challenge");
-      text = trim(text.substr(1));
+      text = trimWhitespace(text.substr(1));
     }
 
     if (iequals(name, "realm")) {

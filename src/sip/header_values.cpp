@@ -2,44 +2,18 @@
 // parameters, Via, CSeq.
 #include "sip/header_values.hpp"
 
+#include "sip/grammar.hpp"
+
 namespace callgate::sip {
 namespace {
 
-bool isWs(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && isWs(s.front())) s.remove_prefix(1);
-  while (!s.empty() && isWs(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-char lowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lowerAscii(a[i]) != lowerAscii(b[i])) return false;
-  }
-  return true;
-}
-
-bool isTokenChar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'': case '~':
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool isToken(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!isTokenChar(c)) return false;
-  }
-  return true;
-}
+// These are single header values (the parser has already unfolded them), so CR / LF are
+// treated as whitespace like SP / HTAB rather than as line structure.
+using grammar::iequals;
+using grammar::isToken;
+using grammar::isTokenChar;
+using grammar::isWhitespace;
+using grammar::trimWhitespace;
 
 std::optional<std::string> findParam(const std::vector<UriParam>& params, std::string_view name) {
   for (const UriParam& p : params) {
@@ -53,18 +27,18 @@ std::optional<std::string> findParam(const std::vector<UriParam>& params, std::s
 // values keep their quotes, so serialization reproduces them (e.g. +sip.instance="<urn:…>").
 // `text` is what follows the URI; it must be empty or start with ';'.
 Result<void> parseHeaderParams(std::string_view text, std::vector<UriParam>& out) {
-  text = trim(text);
+  text = trimWhitespace(text);
   while (!text.empty()) {
     if (text.front() != ';') return makeError("Malformed header parameters");
-    text = trim(text.substr(1));
+    text = trimWhitespace(text.substr(1));
     size_t i = 0;
     while (i < text.size() && isTokenChar(text[i])) ++i;
     const std::string_view name = text.substr(0, i);
     if (name.empty()) return makeError("Malformed header parameter name");
     UriParam p{std::string(name), std::nullopt};
-    text = trim(text.substr(i));
+    text = trimWhitespace(text.substr(i));
     if (!text.empty() && text.front() == '=') {
-      text = trim(text.substr(1));
+      text = trimWhitespace(text.substr(1));
       size_t end = 0;
       if (!text.empty() && text.front() == '"') {
         end = 1;
@@ -80,7 +54,7 @@ Result<void> parseHeaderParams(std::string_view text, std::vector<UriParam>& out
         if (end == 0) return makeError("Malformed header parameter value");
       }
       p.value.emplace(text.substr(0, end));
-      text = trim(text.substr(end));
+      text = trimWhitespace(text.substr(end));
     }
     out.push_back(std::move(p));
   }
@@ -129,7 +103,7 @@ std::string NameAddr::serialize() const {
 // (§20.10: "parameters ... are header-parameters, not URI parameters").
 Result<NameAddr> parseNameAddr(std::string_view text) {
   NameAddr na;
-  text = trim(text);
+  text = trimWhitespace(text);
   if (text.empty()) return makeError("Empty address");
 
   std::string_view uriText;
@@ -143,16 +117,16 @@ Result<NameAddr> parseNameAddr(std::string_view text) {
       na.displayName.push_back(text[i]);
     }
     if (i >= text.size()) return makeError("Unterminated quoted display name");
-    text = trim(text.substr(i + 1));
+    text = trimWhitespace(text.substr(i + 1));
     if (text.empty() || text.front() != '<') return makeError("Missing '<' after display name");
   }
   const size_t lt = text.find('<');
   if (lt != std::string_view::npos) {
     if (lt > 0) {
-      const std::string_view name = trim(text.substr(0, lt));
+      const std::string_view name = trimWhitespace(text.substr(0, lt));
       // Unquoted display names are tokens separated by LWS.
       for (char c : name) {
-        if (!isTokenChar(c) && !isWs(c)) return makeError("Malformed display name");
+        if (!isTokenChar(c) && !isWhitespace(c)) return makeError("Malformed display name");
       }
       na.displayName.assign(name);
     }
@@ -162,7 +136,7 @@ Result<NameAddr> parseNameAddr(std::string_view text) {
     after = text.substr(gt + 1);
   } else {
     const size_t semi = text.find(';');
-    uriText = trim(text.substr(0, semi));
+    uriText = trimWhitespace(text.substr(0, semi));
     after = semi == std::string_view::npos ? std::string_view() : text.substr(semi);
     // An addr-spec may not carry URI headers or a comma (§20.10).
     if (uriText.find_first_of("?, \t") != std::string_view::npos) return makeError("Malformed address");
@@ -191,17 +165,17 @@ std::string Via::serialize() const {
 // sent-by = host [ COLON port ]
 Result<Via> parseVia(std::string_view text) {
   Via via;
-  text = trim(text);
+  text = trimWhitespace(text);
   std::string_view parts[3];
   for (int k = 0; k < 3; ++k) {
     size_t i = 0;
     while (i < text.size() && isTokenChar(text[i])) ++i;
     parts[k] = text.substr(0, i);
     if (parts[k].empty()) return makeError("Malformed Via sent-protocol");
-    text = trim(text.substr(i));
+    text = trimWhitespace(text.substr(i));
     if (k < 2) {
       if (text.empty() || text.front() != '/') return makeError("Malformed Via sent-protocol");
-      text = trim(text.substr(1));
+      text = trimWhitespace(text.substr(1));
     }
   }
   if (!iequals(parts[0], "SIP") || parts[1] != "2.0") return makeError("Unsupported Via protocol");
@@ -224,9 +198,9 @@ Result<Via> parseVia(std::string_view text) {
                     c == '.' || c == ':' || c == '[' || c == ']';
     if (!ok) return makeError("Malformed Via host");
   }
-  text = trim(text.substr(hostEnd));
+  text = trimWhitespace(text.substr(hostEnd));
   if (!text.empty() && text.front() == ':') {
-    text = trim(text.substr(1));
+    text = trimWhitespace(text.substr(1));
     size_t i = 0;
     unsigned port = 0;
     while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i < 6) {
@@ -244,7 +218,7 @@ Result<Via> parseVia(std::string_view text) {
 
 // CSeq = 1*DIGIT LWS Method; the number is below 2^31 (§8.1.1.5).
 Result<CSeq> parseCSeq(std::string_view text) {
-  text = trim(text);
+  text = trimWhitespace(text);
   size_t i = 0;
   uint64_t n = 0;
   while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
@@ -252,8 +226,8 @@ Result<CSeq> parseCSeq(std::string_view text) {
     if (n > 0x7fffffffULL) return makeError("Malformed CSeq");
     ++i;
   }
-  if (i == 0 || i == text.size() || !isWs(text[i])) return makeError("Malformed CSeq");
-  const std::string_view method = trim(text.substr(i));
+  if (i == 0 || i == text.size() || !isWhitespace(text[i])) return makeError("Malformed CSeq");
+  const std::string_view method = trimWhitespace(text.substr(i));
   if (!isToken(method)) return makeError("Malformed CSeq");
   return CSeq{static_cast<uint32_t>(n), std::string(method)};
 }

@@ -5,13 +5,18 @@
 
 #include <cstdio>
 
+#include "sip/grammar.hpp"
+
 namespace callgate::sip {
 namespace {
 
-bool isAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-bool isAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isHex(char c) { return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+using grammar::isAlnum;
+using grammar::isAlpha;
+using grammar::isDigit;
+using grammar::isHex;
+using grammar::isTokenChar;
+using grammar::isUnreserved;
+using grammar::isUserUnreserved;
 
 // Length of the UTF-8 sequence starting at s[i] (1 when it is not a valid lead byte), so a
 // multi-byte character is named whole in the error message.
@@ -44,35 +49,6 @@ Error charError(std::string_view s, size_t i, std::string_view where = {}) {
   if (!where.empty()) msg.append(" in ").append(where);
   msg.append(" by RFC 3261");
   return makeError(std::move(msg));
-}
-
-bool isUnreserved(char c) {
-  if (isAlnum(c)) return true;
-  switch (c) {
-    case '-': case '_': case '.': case '!': case '~': case '*': case '\'': case '(': case ')':
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool isUserUnreserved(char c) {
-  switch (c) {
-    case '&': case '=': case '+': case '$': case ',': case ';': case '?': case '/':
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool isTokenChar(char c) {
-  if (isAlnum(c)) return true;
-  switch (c) {
-    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'': case '~':
-      return true;
-    default:
-      return false;
-  }
 }
 
 Result<void> noControls(std::string_view s) {

@@ -5,18 +5,14 @@
 #include <array>
 #include <cstring>
 
+#include "sip/grammar.hpp"
+
 namespace callgate::sip {
 namespace {
 
-constexpr char lowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lowerAscii(a[i]) != lowerAscii(b[i])) return false;
-  }
-  return true;
-}
+using grammar::iequals;
+using grammar::lowerAscii;
+using grammar::trimWsp;
 
 // Compact forms: RFC 3261 §7.3.3 (c e f i k l m s t v) plus the ones other RFCs registered
 // in the IANA SIP header table: a/j/d RFC 3841, b RFC 3892, o/u RFC 6665, r RFC 3515,
@@ -186,12 +182,6 @@ bool isSingleValueHeader(std::string_view canonical) {
   return std::find(kNoSplit.begin(), kNoSplit.end(), canonical) != kNoSplit.end();
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // Splits a header value at commas outside quoted strings and <...> (RFC 3261 §7.3.1).
 void splitList(std::string_view value, std::vector<std::string_view>& out) {
   bool inQuotes = false;
@@ -212,12 +202,12 @@ void splitList(std::string_view value, std::vector<std::string_view>& out) {
     } else if (c == '>') {
       if (angle > 0) --angle;
     } else if (c == ',' && angle == 0) {
-      const std::string_view part = trim(value.substr(start, i - start));
+      const std::string_view part = trimWsp(value.substr(start, i - start));
       if (!part.empty()) out.push_back(part);
       start = i + 1;
     }
   }
-  const std::string_view part = trim(value.substr(start));
+  const std::string_view part = trimWsp(value.substr(start));
   if (!part.empty()) out.push_back(part);
 }
 

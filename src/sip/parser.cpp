@@ -12,46 +12,18 @@
 #include <charconv>
 #include <cstring>
 
+#include "sip/grammar.hpp"
+
 namespace callgate::sip {
 namespace {
 
-// RFC 3261 §25.1 token characters.
-bool isTokenChar(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'': case '~':
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool isToken(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!isTokenChar(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
-bool isWs(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && isWs(s.front())) s.remove_prefix(1);
-  while (!s.empty() && isWs(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+using grammar::iequals;
+using grammar::isToken;
+using grammar::isTokenChar;
+// The message parser needs CR / LF kept apart from SP / HTAB: a line starting with SP / HTAB
+// is a folded continuation (RFC 3261 §7.3.1), so only WSP counts as whitespace here.
+using grammar::isWsp;
+using grammar::trimWsp;
 
 bool startsWithNoCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
@@ -102,7 +74,7 @@ class LineReader {
   }
 
   // True when the next physical line continues the current header (folding, RFC 3261 §7.3.1).
-  bool continues() const { return pos_ < data_.size() && isWs(data_[pos_]); }
+  bool continues() const { return pos_ < data_.size() && isWsp(data_[pos_]); }
   size_t pos() const { return pos_; }
 
  private:
@@ -172,14 +144,12 @@ bool sentProtocolOk(std::string_view via) {
   static constexpr std::string_view kPrefix = "sip/2.0/";
   size_t i = 0;
   for (char want : kPrefix) {
-    while (i < via.size() && isWs(via[i])) ++i;
+    while (i < via.size() && isWsp(via[i])) ++i;
     if (i >= via.size()) return false;
-    char c = via[i++];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != want) return false;
+    if (grammar::lowerAscii(via[i++]) != want) return false;
   }
-  while (i < via.size() && isWs(via[i])) ++i;
-  return i < via.size() && isTokenChar(static_cast<unsigned char>(via[i]));
+  while (i < via.size() && isWsp(via[i])) ++i;
+  return i < via.size() && isTokenChar(via[i]);
 }
 
 // CSeq = 1*DIGIT LWS Method (§20.16); the number must be below 2^31 (§8.1.1.5).
@@ -189,7 +159,7 @@ bool cseqValid(std::string_view value, std::string_view& method) {
   uint64_t n = 0;
   if (!parseUnsigned(value.substr(0, i), 0x7fffffffULL, n)) return false;
   const size_t digitsEnd = i;
-  while (i < value.size() && isWs(value[i])) ++i;
+  while (i < value.size() && isWsp(value[i])) ++i;
   if (i == digitsEnd) return false;
   method = value.substr(i);
   return isToken(method);
@@ -267,21 +237,21 @@ Result<Message> parseMessage(std::string_view data, const ParseLimits& limits) {
   for (;;) {
     if (auto s = reader.next(line); s != LineReader::Status::Ok) return lineError(s);
     if (line.empty()) break;
-    if (isWs(line.front())) return makeError("Malformed header line");
+    if (isWsp(line.front())) return makeError("Malformed header line");
     // message-header = field-name *WS ":" LWS field-value (HCOLON, §25.1)
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos) return makeError("Malformed header line");
-    const std::string_view name = trim(line.substr(0, colon));
+    const std::string_view name = trimWsp(line.substr(0, colon));
     if (!isToken(name)) return makeError("Malformed header name");
     if (msg.headers.size() >= limits.maxHeaders) return makeError("Too many headers");
 
     Header& h = msg.headers.emplace_back();
     h.name = canonicalHeaderName(name);
-    h.value.assign(trim(line.substr(colon + 1)));
+    h.value.assign(trimWsp(line.substr(colon + 1)));
     // Folded continuation lines join with a single SP (§7.3.1: equivalent to one SP).
     while (reader.continues()) {
       if (auto s = reader.next(line); s != LineReader::Status::Ok) return lineError(s);
-      const std::string_view more = trim(line);
+      const std::string_view more = trimWsp(line);
       if (more.empty()) continue;
       if (!h.value.empty()) h.value.push_back(' ');
       h.value.append(more);

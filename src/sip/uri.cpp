@@ -9,48 +9,17 @@
 
 #include <charconv>
 
+#include "sip/grammar.hpp"
+
 namespace callgate::sip {
 namespace {
 
-bool isAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-
-bool isHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
-}
-
-char lowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lowerAscii(a[i]) != lowerAscii(b[i])) return false;
-  }
-  return true;
-}
-
-// unreserved = alphanum / mark (§25.1)
-bool isUnreserved(char c) {
-  if (isAlnum(c)) return true;
-  switch (c) {
-    case '-': case '_': case '.': case '!': case '~': case '*': case '\'': case '(': case ')':
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool isUserUnreserved(char c) {
-  switch (c) {
-    case '&': case '=': case '+': case '$': case ',': case ';': case '?': case '/':
-      return true;
-    default:
-      return false;
-  }
-}
+using grammar::hexValue;
+using grammar::iequals;
+using grammar::isAlnum;
+using grammar::isHex;
+using grammar::isUnreserved;
+using grammar::isUserUnreserved;
 
 // password = *( unreserved / escaped / "&" / "=" / "+" / "$" / "," )
 bool isPasswordChar(char c) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/random.hpp"
+#include "sip/grammar.hpp"
 #include "sip/header_values.hpp"
 
 namespace callgate::sip::transport {
@@ -27,9 +28,12 @@ std::string sanitize(std::string_view text, size_t limit) {
   return start == std::string::npos ? std::string() : out.substr(start);
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+// SP / HTAB at both ends plus CR at the end only: lines here are cut at LF, so a CR may
+// still hang off the end, while a leading CR / LF is structure, not padding (unlike
+// grammar::trimWhitespace).
+std::string_view trimRawLine(std::string_view s) {
+  while (!s.empty() && grammar::isWsp(s.front())) s.remove_prefix(1);
+  while (!s.empty() && (grammar::isWsp(s.back()) || s.back() == '\r')) s.remove_suffix(1);
   return s;
 }
 
@@ -43,7 +47,7 @@ std::string_view firstLine(std::string_view datagram) {
 
 DatagramKind classifyDatagram(std::string_view datagram) {
   std::string_view line = firstLine(datagram);
-  if (trim(line).empty() && datagram.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+  if (trimRawLine(line).empty() && datagram.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return DatagramKind::KeepAlive;
   }
   if (line.substr(0, 8) == "SIP/2.0 " || line.substr(0, 8) == "sip/2.0 ") return DatagramKind::Response;
@@ -67,9 +71,9 @@ std::optional<Message> makeBadRequestResponse(std::string_view datagram, std::st
       continue;
     }
     if (raw.empty()) break;
-    if ((raw.front() == ' ' || raw.front() == '\t') && !lines.empty()) {
+    if (grammar::isWsp(raw.front()) && !lines.empty()) {
       lines.back() += ' ';
-      lines.back() += trim(raw);
+      lines.back() += trimRawLine(raw);
     } else {
       lines.emplace_back(raw);
     }
@@ -81,8 +85,8 @@ std::optional<Message> makeBadRequestResponse(std::string_view datagram, std::st
   for (const auto& line : lines) {
     size_t colon = line.find(':');
     if (colon == std::string::npos || colon == 0) continue;
-    std::string_view name = trim(std::string_view(line).substr(0, colon));
-    std::string value = sanitize(trim(std::string_view(line).substr(colon + 1)), kMaxSalvagedValueBytes);
+    std::string_view name = trimRawLine(std::string_view(line).substr(0, colon));
+    std::string value = sanitize(trimRawLine(std::string_view(line).substr(colon + 1)), kMaxSalvagedValueBytes);
     if (value.empty() || name.find_first_of(" \t") != std::string_view::npos) continue;
     std::string canonical = canonicalHeaderName(name);
     // A value that fails its own grammar is left out: echoing it would make the 400 itself

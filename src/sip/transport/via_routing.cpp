@@ -1,11 +1,11 @@
 #include "sip/transport/via_routing.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <string>
 #include <vector>
 
+#include "sip/grammar.hpp"
 #include "sip/header_values.hpp"
 
 namespace callgate::sip::transport {
@@ -16,11 +16,7 @@ std::string_view stripBrackets(std::string_view host) {
   return host;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using grammar::iequals;
 
 void setViaParam(Via& via, std::string_view name, std::string value) {
   for (auto& p : via.params) {
