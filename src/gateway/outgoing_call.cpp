@@ -11,6 +11,7 @@
 #include "sdp/sip_offer.hpp"
 #include "sdp/webrtc_answer.hpp"
 #include "sdp/writer.hpp"
+#include "sip/identity_validation.hpp"
 
 namespace callgate::gateway {
 
@@ -66,7 +67,28 @@ void OutgoingCall::report(CallStatus status, int sipStatus, std::string info) {
   owner_.onCallStatus(snapshot_);
 }
 
+namespace {
+// A callee typed as a plain user or user@host must already be a valid SIP user part: a
+// number with a space is refused with the reason rather than silently escaped into a
+// different number (mission.md "Known problem"). Full sip:/sips:/tel: URIs are parsed by
+// the UA as given, escapes included.
+Result<void> validateCallee(std::string_view callee) {
+  for (std::string_view scheme : {"sip:", "sips:", "tel:"})
+    if (callee.substr(0, scheme.size()) == scheme) return {};
+  auto at = callee.find('@');
+  if (auto r = sip::validateUserPart(callee.substr(0, at)); !r) return makeError("Invalid callee: " + r.error().message);
+  if (at != std::string_view::npos) {
+    std::string_view host = callee.substr(at + 1);
+    if (!host.empty() && host.front() != '[')
+      if (auto colon = host.rfind(':'); colon != std::string_view::npos) host = host.substr(0, colon);
+    if (auto r = sip::validateHost(host); !r) return makeError("Invalid callee: " + r.error().message);
+  }
+  return {};
+}
+}  // namespace
+
 Result<void> OutgoingCall::prepare() {
+  if (auto r = validateCallee(request_.callee); !r) return r;
   auto offer = sdp::parse(request_.sdpOffer);
   if (!offer) return makeError("Invalid SDP offer: " + offer.error().message);
   browserOffer_ = std::move(*offer);
