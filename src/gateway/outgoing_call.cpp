@@ -166,6 +166,9 @@ void OutgoingCall::start() {
 }
 
 Result<void> OutgoingCall::applySipAnswer(const std::string& sipSdp) {
+  // A 200 usually repeats the 183's SDP: nothing to redo (and latching stays as it is).
+  if (sipSdp == lastSipSdp_) return {};
+  lastSipSdp_ = sipSdp;
   auto answer = sdp::parse(sipSdp);
   if (!answer) return makeError("Invalid SDP from the SIP side: " + answer.error().message);
 

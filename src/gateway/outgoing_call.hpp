@@ -95,6 +95,7 @@ class OutgoingCall final : public sip::ua::OutgoingInvite::Listener,
   CallSnapshot snapshot_;
 
   sdp::SessionDescription browserOffer_;
+  std::string lastSipSdp_;  // the SIP answer SDP applied last
   std::unique_ptr<sip::ua::OutgoingInvite> invite_;
   std::unique_ptr<media::WebRtcTransport> webrtc_;
   std::vector<std::unique_ptr<SipLeg>> legs_;  // one per browser m-line (null when not offered)
