@@ -2,6 +2,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+
 #include "common/log.hpp"
 
 namespace callgate::gateway {
@@ -33,6 +35,7 @@ SipUserSession::SipUserSession(WorkerContext& worker, SipAccount account, UserSe
       registerRequired_(account.registerRequired),
       listener_(listener),
       onGone_(std::move(onGone)),
+      reRegisterTimer_(worker.io),
       closeTimer_(worker.io) {}
 
 SipUserSession::~SipUserSession() {
@@ -54,6 +57,8 @@ void SipUserSession::start() {
 
 void SipUserSession::onRegistered() {
   if (closing_) return;
+  everRegistered_ = true;
+  reRegisterAttempts_ = 0;
   CG_INFO("registration of {}@{}: registered", account_.login, account_.domain);
   listener_.onRegistered();
 }
@@ -63,6 +68,20 @@ void SipUserSession::onRegistrationFailed(int sipStatus, std::string reason) {
   std::string info = sipStatus ? std::to_string(sipStatus) + " " + reason : reason;
   CG_WARN("registration of {}@{} failed: {}", account_.login, account_.domain, info);
   listener_.onRegistrationFailed(sipStatus, info);
+  if (everRegistered_) scheduleReRegistration();
+}
+
+void SipUserSession::scheduleReRegistration() {
+  // 5, 10, 20, 40, 60, 60... seconds: a registrar that restarts or a network blip must not
+  // leave the client unreachable for good.
+  int attempt = reRegisterAttempts_++;
+  auto delay = std::chrono::seconds(std::min(60, 5 << std::min(attempt, 4)));
+  CG_INFO("registration of {}@{}: retrying in {} s", account_.login, account_.domain, delay.count());
+  reRegisterTimer_.expires_after(delay);
+  reRegisterTimer_.async_wait([alive = std::weak_ptr<char>(alive_), this](boost::system::error_code ec) {
+    if (ec || alive.expired() || closing_ || !registration_) return;
+    if (auto r = registration_->start(); !r) CG_WARN("re-registration of {}: {}", account_.login, r.error().message);
+  });
 }
 
 void SipUserSession::call(OutgoingCallRequest request) {
@@ -105,6 +124,7 @@ void SipUserSession::close(std::function<void()> done) {
   closeDone_.push_back(std::move(done));
   if (closing_) return maybeClosed();
   closing_ = true;
+  reRegisterTimer_.cancel();
   CG_INFO("session of {}@{}: closing ({} calls)", account_.login, account_.domain, calls_.size());
   for (auto& [id, call] : calls_) call->abandon();
   if (registration_ && registration_->state() != sip::ua::Registration::State::Idle) {

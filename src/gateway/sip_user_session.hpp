@@ -42,6 +42,7 @@ class SipUserSession final : public UserSession,
   void onCallDone(const std::string& callId) override;
 
   void maybeClosed();
+  void scheduleReRegistration();
 
   WorkerContext& worker_;
   sip::ua::Account account_;
@@ -50,6 +51,11 @@ class SipUserSession final : public UserSession,
   std::function<void(SipUserSession*)> onGone_;
 
   std::optional<sip::ua::Registration> registration_;
+  // A binding that was up and then failed to refresh is retried with growing back-off;
+  // a first registration that fails (wrong password, 403) is not: the client is told.
+  bool everRegistered_ = false;
+  int reRegisterAttempts_ = 0;
+  boost::asio::steady_timer reRegisterTimer_;
   std::map<std::string, std::unique_ptr<OutgoingCall>> calls_;
 
   bool closing_ = false;
