@@ -144,7 +144,7 @@ Result<void> OutgoingCall::prepare() {
   }
 
   invite_ = std::make_unique<sip::ua::OutgoingInvite>(
-      worker_.sip, account_, static_cast<sip::ua::OutgoingInvite::Listener&>(*this),
+      worker_.sip, account_, *this,
       sip::ua::InviteOptions{std::chrono::duration_cast<std::chrono::milliseconds>(worker_.settings.noAnswerTimeout),
                              {}});
   std::vector<sip::Header> headers;
@@ -239,7 +239,7 @@ void OutgoingCall::onAnswered(std::string sdp) {
   established_ = true;
   report(CallStatus::Established, 200);
   if (worker_.settings.mediaTimeout.count() > 0) {
-    activity_.emplace(worker_.io, static_cast<media::MediaActivityMonitor::Listener&>(*this),
+    activity_.emplace(worker_.io, *this,
                       worker_.settings.mediaTimeout);
     activity_->watch(webrtc_->counters());
     for (auto& leg : legs_)

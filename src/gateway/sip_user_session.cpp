@@ -46,7 +46,7 @@ SipUserSession::~SipUserSession() {
 
 void SipUserSession::start() {
   if (!registerRequired_) return;
-  registration_.emplace(worker_.sip, account_, static_cast<sip::ua::Registration::Listener&>(*this));
+  registration_.emplace(worker_.sip, account_, *this);
   if (auto r = registration_->start(); !r) {
     // Posted so the client sees getUserData before the failure, as with a SIP rejection.
     asio::post(worker_.io, [alive = std::weak_ptr<char>(alive_), this, info = r.error().message] {
@@ -89,7 +89,7 @@ void SipUserSession::call(OutgoingCallRequest request) {
   const std::string callId = request.callId;
   if (calls_.count(callId)) return listener_.onCallWarning(callId, "call", "A call with this callId already exists");
   auto& call = calls_[callId];
-  call = std::make_unique<OutgoingCall>(worker_, account_, std::move(request), static_cast<OutgoingCall::Owner&>(*this));
+  call = std::make_unique<OutgoingCall>(worker_, account_, std::move(request), *this);
   call->start();
 }
 
