@@ -68,11 +68,9 @@ OutgoingInvite::~OutgoingInvite() {
   if ((state_ == State::Early || state_ == State::Calling) && provisionalSeen_ && !cancelSent_ && invite_) {
     endpoint_.sendCancel(invite_, nullptr);
   } else if (state_ == State::Confirmed && dialog_ && nextHop_) {
-    Message bye = dialog_->makeRequest("BYE", ++dialog_->localCseq);
-    if (auth_.hasChallenges()) auth_.authorize(bye);
-    endpoint_.sendRequest(std::move(bye), *nextHop_, nullptr);
+    endpoint_.sendRequest(makeDialogRequest("BYE"), *nextHop_, nullptr);
   }
-  for (auto id : {invite_, cancel_, bye_}) {
+  for (auto id : {invite_, cancel_, bye_, info_}) {
     if (id) endpoint_.abandon(id);
   }
   if (dialogRegistered_) endpoint_.removeDialog(callId_, localTag_);
@@ -169,6 +167,8 @@ void OutgoingInvite::onResponse(transaction::TransactionId id, const Message& re
     onInviteResponse(response);
   } else if (id == bye_) {
     onByeResponse(response);
+  } else if (id == info_) {
+    onInfoResponse(response);
   }
   // CANCEL responses carry no decision: the INVITE's 487 (or its absence) does (§9.1).
 }
@@ -334,12 +334,64 @@ void OutgoingInvite::hangup() {
   }
 }
 
+Message OutgoingInvite::makeDialogRequest(std::string_view method) {
+  Message request = dialog_->makeRequest(method, ++dialog_->localCseq);
+  if (auth_.hasChallenges()) auth_.authorize(request);
+  return request;
+}
+
 void OutgoingInvite::sendBye() {
   state_ = State::Terminating;
+  infoQueue_.clear();
   auth_.beginRequest();
-  Message bye = dialog_->makeRequest("BYE", ++dialog_->localCseq);
-  if (auth_.hasChallenges()) auth_.authorize(bye);
-  bye_ = endpoint_.sendRequest(std::move(bye), *nextHop_, this);
+  bye_ = endpoint_.sendRequest(makeDialogRequest("BYE"), *nextHop_, this);
+}
+
+Result<void> OutgoingInvite::sendInfo(std::string contentType, std::string body) {
+  if (state_ != State::Confirmed || !dialog_ || !nextHop_) return makeError("call is not confirmed");
+  if (auto valid = validateHeaderValue(contentType); !valid || contentType.empty()) {
+    return makeError("Invalid INFO content type");
+  }
+  infoQueue_.emplace_back(std::move(contentType), std::move(body));
+  if (!info_) sendNextInfo();
+  return {};
+}
+
+void OutgoingInvite::sendNextInfo() {
+  if (info_ || infoQueue_.empty() || state_ != State::Confirmed) return;
+  auth_.beginRequest();
+  sendInfoRequest();
+}
+
+void OutgoingInvite::sendInfoRequest() {
+  Message info = makeDialogRequest("INFO");
+  const auto& [contentType, body] = infoQueue_.front();
+  info.addHeader("Content-Type", contentType);
+  info.body = body;
+  info_ = endpoint_.sendRequest(std::move(info), *nextHop_, this);
+}
+
+void OutgoingInvite::onInfoResponse(const Message& response) {
+  if (response.status < 200) return;
+  info_ = 0;
+  if (state_ != State::Confirmed) return;
+  if ((response.status == 401 || response.status == 407) && auth_.onChallenge(response)) {
+    // Same INFO again, with credentials and a new CSeq (§22.2); not a new logical request.
+    sendInfoRequest();
+    return;
+  }
+  // RFC 6086 §4.2.2: a failed INFO does not affect the dialog or the session.
+  if (response.status >= 300) {
+    CG_WARN("sip: call {}: INFO answered {} {}", callId_, response.status, response.reason);
+  } else {
+    CG_DEBUG("sip: call {}: INFO answered {}", callId_, response.status);
+  }
+  infoDone();
+}
+
+void OutgoingInvite::infoDone() {
+  if (!infoQueue_.empty()) infoQueue_.pop_front();
+  sendNextInfo();
 }
 
 void OutgoingInvite::onByeResponse(const Message& response) {
@@ -347,9 +399,7 @@ void OutgoingInvite::onByeResponse(const Message& response) {
   bye_ = 0;
   if (state_ != State::Terminating) return;
   if ((response.status == 401 || response.status == 407) && auth_.onChallenge(response)) {
-    Message bye = dialog_->makeRequest("BYE", ++dialog_->localCseq);
-    auth_.authorize(bye);
-    bye_ = endpoint_.sendRequest(std::move(bye), *nextHop_, this);
+    bye_ = endpoint_.sendRequest(makeDialogRequest("BYE"), *nextHop_, this);
     return;
   }
   // Any final response ends the dialog (§15.1.1), a 481 included.
@@ -369,6 +419,11 @@ void OutgoingInvite::onTransactionTimeout(transaction::TransactionId id) {
     } else {
       finish(Outcome::Failed, 408, "Request Timeout");
     }
+  } else if (id == info_) {
+    info_ = 0;
+    if (state_ != State::Confirmed) return;
+    CG_WARN("sip: call {}: INFO timed out", callId_);
+    infoDone();
   } else if (id == bye_) {
     bye_ = 0;
     if (state_ != State::Terminating) return;

@@ -18,6 +18,10 @@
 //    A 2xx that crosses the CANCEL is ACKed and BYEd, then onCancelled().
 //  - hangup() after the 2xx: BYE (credentials on 401/407), onTerminated() on its final
 //    response or timeout. hangup() earlier = cancel().
+//  - sendInfo() while confirmed: an in-dialog INFO (RFC 6086 §4.2) with the given body,
+//    credentials on 401/407 like BYE. INFOs go out one transaction at a time in call order
+//    (RFC 3261 §12.2.1.1 CSeq ordering); their responses are only logged, never end the call.
+//    Queued INFOs are dropped when the call ends.
 //  - BYE from the peer: 200 OK, onRemoteBye(). re-INVITE: 488; INFO/UPDATE/others: 501
 //    (not supported yet); OPTIONS: 200.
 //
@@ -30,6 +34,7 @@
 // events, and retransmitted 2xx are then no longer ACKed.
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -88,6 +93,8 @@ class OutgoingInvite final : private transaction::ClientTransactionUser,
                      std::vector<Header> extraHeaders = {});
   void cancel();
   void hangup();
+  // In-dialog INFO (RFC 6086), e.g. DTMF as application/dtmf-relay. Error unless Confirmed.
+  Result<void> sendInfo(std::string contentType, std::string body);
 
   State state() const { return state_; }
   const std::string& callId() const { return callId_; }
@@ -108,6 +115,12 @@ class OutgoingInvite final : private transaction::ClientTransactionUser,
   void onByeResponse(const Message& response);
   void sendCancel();
   void sendBye();
+  // A request in the confirmed dialog with the next local CSeq and, once challenged, credentials.
+  Message makeDialogRequest(std::string_view method);
+  void sendNextInfo();
+  void sendInfoRequest();  // the front of infoQueue_
+  void onInfoResponse(const Message& response);
+  void infoDone();
   void ackAndByeStray(const Message& response);
   void afterAnswer(const Message& response);
   void finish(Outcome outcome, int status = 0, std::string reason = {});
@@ -141,6 +154,8 @@ class OutgoingInvite final : private transaction::ClientTransactionUser,
   transaction::TransactionId invite_ = 0;
   transaction::TransactionId cancel_ = 0;
   transaction::TransactionId bye_ = 0;
+  transaction::TransactionId info_ = 0;  // the INFO in flight (front of infoQueue_)
+  std::deque<std::pair<std::string, std::string>> infoQueue_;  // content type, body
   bool provisionalSeen_ = false;
   bool cancelRequested_ = false;
   bool cancelSent_ = false;

@@ -257,6 +257,71 @@ TEST_F(InviteTest, UnsupportedInDialogRequestsAreRefused) {
   EXPECT_EQ(call->state(), OutgoingInvite::State::Confirmed);
 }
 
+// The first sent request with this CSeq value (retransmissions share it); nullopt if none.
+std::optional<Message> sentWithCSeq(const EndpointHarness& h, const std::string& cseq) {
+  for (const auto& s : h.fake->sent) {
+    if (s.message.isRequest() && s.message.header("CSeq").value_or("") == cseq) return s.message;
+  }
+  return std::nullopt;
+}
+
+TEST_F(InviteTest, InfoIsSentInDialogOneAtATime) {
+  Message invite = startCall();
+  EXPECT_FALSE(call->sendInfo("application/dtmf", "1"));  // no dialog yet
+  answer(invite);
+  ASSERT_EQ(h.count("ACK"), 1u);
+  ASSERT_TRUE(call->sendInfo("application/dtmf-relay", "Signal=1\r\nDuration=160\r\n"));
+  ASSERT_TRUE(call->sendInfo("application/dtmf", "#"));
+  ASSERT_TRUE(h.waitFor("INFO"));
+  runFor(h.io, 50ms);
+  EXPECT_FALSE(sentWithCSeq(h, "3 INFO"));  // the second waits for the first to complete
+  const auto first = *sentWithCSeq(h, "2 INFO");
+  EXPECT_EQ(first.requestUri, "sip:2000@192.0.2.50:5070");
+  EXPECT_EQ(first.header("Route").value_or(""), "<sip:192.0.2.1;lr>");
+  EXPECT_EQ(first.header("Call-ID"), invite.header("Call-ID"));
+  EXPECT_EQ(first.header("From"), invite.header("From"));
+  EXPECT_NE(std::string(first.header("To").value_or("")).find("tag=callee"), std::string::npos);
+  EXPECT_EQ(first.header("Content-Type").value_or(""), "application/dtmf-relay");
+  EXPECT_EQ(first.body, "Signal=1\r\nDuration=160\r\n");
+  EXPECT_EQ(h.find("INFO")->to, h.peer);
+
+  h.reply(first, 200, "OK", "callee");
+  ASSERT_TRUE(runUntil(h.io, [&] { return sentWithCSeq(h, "3 INFO").has_value(); }, 3000ms));
+  const auto second = *sentWithCSeq(h, "3 INFO");
+  EXPECT_EQ(second.header("Content-Type").value_or(""), "application/dtmf");
+  EXPECT_EQ(second.body, "#");
+  EXPECT_NE(branchOf(second), branchOf(first));
+
+  // A failed INFO does not end the call (RFC 6086 §4.2.2); the next one still goes out.
+  ASSERT_TRUE(call->sendInfo("application/dtmf", "5"));
+  h.reply(second, 415, "Unsupported Media Type", "callee");
+  ASSERT_TRUE(runUntil(h.io, [&] { return sentWithCSeq(h, "4 INFO").has_value(); }, 3000ms));
+  EXPECT_EQ(sentWithCSeq(h, "4 INFO")->body, "5");
+  EXPECT_EQ(call->state(), OutgoingInvite::State::Confirmed);
+  EXPECT_EQ(listener.events, (std::vector<std::string>{"answered"}));
+
+  call->hangup();
+  ASSERT_TRUE(h.waitFor("BYE"));
+  EXPECT_EQ(h.find("BYE")->message.header("CSeq").value_or(""), "5 BYE");
+  EXPECT_FALSE(call->sendInfo("application/dtmf", "1"));
+}
+
+TEST_F(InviteTest, ChallengedInfoIsResentWithCredentials) {
+  Message invite = startCall();
+  answer(invite);
+  ASSERT_TRUE(call->sendInfo("application/dtmf", "7"));
+  ASSERT_TRUE(h.waitFor("INFO"));
+  const Message first = h.find("INFO")->message;
+  h.reply(first, 407, "Proxy Authentication Required", "callee", [](Message& r) {
+    r.addHeader("Proxy-Authenticate", "Digest realm=\"example.com\", nonce=\"abc\", qop=\"auth\"");
+  });
+  ASSERT_TRUE(runUntil(h.io, [&] { return sentWithCSeq(h, "3 INFO").has_value(); }, 3000ms));
+  const auto second = *sentWithCSeq(h, "3 INFO");
+  EXPECT_TRUE(second.header("Proxy-Authorization"));
+  EXPECT_EQ(second.body, "7");
+  EXPECT_EQ(call->state(), OutgoingInvite::State::Confirmed);
+}
+
 TEST_F(InviteTest, ForkedSecondAnswerIsReleased) {
   Message invite = startCall();
   answer(invite);
