@@ -1,5 +1,7 @@
 #include "gateway/outgoing_call.hpp"
 
+#include <cctype>
+
 #include <boost/asio/post.hpp>
 
 #include "common/bytes.hpp"
@@ -331,6 +333,33 @@ void OutgoingCall::terminate(CallStatus status, int sipStatus, std::string info)
 void OutgoingCall::hangup() {
   CG_INFO("call {}: hangup by client", snapshot_.callId);
   terminate(CallStatus::Finish, 0, "Normal call clearing");
+}
+
+Result<void> OutgoingCall::sendDtmf(const std::string& digits, const std::string& type) {
+  if (!established_ || clientTerminal_ || !invite_ || invite_->state() != sip::ua::OutgoingInvite::State::Confirmed) {
+    return makeError("Call is not established");
+  }
+  const bool relay = type == "INFO_RELAY";
+  if (type != "INFO" && !relay) {
+    // §2.6: RFC2833 is the client's default type; an empty type means it.
+    return makeError("DTMF type " + (type.empty() ? std::string("RFC2833") : type) + " is not supported yet");
+  }
+  if (digits.empty()) return makeError("No DTMF digits");
+  // The DTMF events of RFC 4733 §3.2 that application/dtmf-relay can carry: 0-9 * # A-D.
+  for (char c : digits) {
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '*' && c != '#' && !(c >= 'A' && c <= 'D') &&
+        !(c >= 'a' && c <= 'd')) {
+      return makeError("Invalid DTMF digit");
+    }
+  }
+  for (char c : digits) {
+    const std::string digit(1, static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    Result<void> sent = relay ? invite_->sendInfo("application/dtmf-relay", "Signal=" + digit + "\r\nDuration=160\r\n")
+                              : invite_->sendInfo("application/dtmf", digit);
+    if (!sent) return sent;
+  }
+  CG_INFO("call {}: DTMF {} sent as {}", snapshot_.callId, digits, type);
+  return {};
 }
 
 void OutgoingCall::abandon() {

@@ -54,6 +54,10 @@ class OutgoingCall final : public sip::ua::OutgoingInvite::Listener,
   void hangup();
   // The client went away: like hangup, but no events to the client at all.
   void abandon();
+  // Client DTMF (protocol §2.6): one SIP INFO per digit, in order. type "INFO" =
+  // application/dtmf, "INFO_RELAY" = application/dtmf-relay. The error text is the warning
+  // for the client (call not established, unsupported type, invalid digit); nothing is sent then.
+  Result<void> sendDtmf(const std::string& digits, const std::string& type);
 
   const std::string& callId() const { return snapshot_.callId; }
 

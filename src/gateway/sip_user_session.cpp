@@ -103,8 +103,12 @@ void SipUserSession::hold(const std::string& callId, bool on) {
   listener_.onCallWarning(callId, on ? "hold" : "unhold", "Hold is not supported yet");
 }
 
-void SipUserSession::sendDtmf(const std::string& callId, const std::string&, const std::string&) {
-  listener_.onCallWarning(callId, "sendDtmf", "DTMF is not supported yet");
+void SipUserSession::sendDtmf(const std::string& callId, const std::string& digits, const std::string& type) {
+  auto it = calls_.find(callId);
+  if (it == calls_.end()) return listener_.onCallWarning(callId, "sendDtmf", "Unknown callId");
+  if (auto sent = it->second->sendDtmf(digits, type); !sent) {
+    listener_.onCallWarning(callId, "sendDtmf", sent.error().message);
+  }
 }
 
 void SipUserSession::onCallStatus(const CallSnapshot& call) {
