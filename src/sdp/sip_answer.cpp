@@ -17,13 +17,8 @@ Result<SipAnswer> buildSipAnswer(const SessionDescription& sipOffer,
   if (params.localIp.empty()) return makeError("No local IP for the SIP answer");
 
   SipAnswer out;
+  out.sdp = sipSessionSkeleton(params.username, params.sessionId, params.sessionVersion, params.localIp);
   SessionDescription& sdp = out.sdp;
-  const std::string addrType = addrTypeOf(params.localIp);
-  sdp.origin = Origin{params.username, std::to_string(params.sessionId),
-                      std::to_string(params.sessionVersion), "IN", addrType, params.localIp};
-  sdp.sessionName = "callgate";
-  sdp.connection = Connection{"IN", addrType, params.localIp};
-  sdp.timings.push_back(Timing{});
 
   bool anyActive = false;
   for (size_t i = 0; i < sipOffer.media.size(); ++i) {

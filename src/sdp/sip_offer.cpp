@@ -26,6 +26,17 @@ MediaDescription rejectedMedia(const MediaDescription& in) {
 
 }  // namespace
 
+SessionDescription sipSessionSkeleton(const std::string& username, uint64_t sessionId, uint64_t sessionVersion,
+                                      const std::string& localIp) {
+  SessionDescription sdp;
+  const std::string addrType = addrTypeOf(localIp);
+  sdp.origin = Origin{username, std::to_string(sessionId), std::to_string(sessionVersion), "IN", addrType, localIp};
+  sdp.sessionName = "callgate";
+  sdp.connection = Connection{"IN", addrType, localIp};
+  sdp.timings.push_back(Timing{});
+  return sdp;
+}
+
 Result<SipOffer> buildSipOffer(const SessionDescription& browserOffer,
                                const SipOfferParams& params) {
   if (browserOffer.media.empty()) return makeError("Offer has no m-line");
@@ -35,13 +46,8 @@ Result<SipOffer> buildSipOffer(const SessionDescription& browserOffer,
   if (params.localIp.empty()) return makeError("No local IP for the SIP offer");
 
   SipOffer out;
+  out.sdp = sipSessionSkeleton(params.username, params.sessionId, params.sessionVersion, params.localIp);
   SessionDescription& sdp = out.sdp;
-  const std::string addrType = addrTypeOf(params.localIp);
-  sdp.origin = Origin{params.username, std::to_string(params.sessionId),
-                      std::to_string(params.sessionVersion), "IN", addrType, params.localIp};
-  sdp.sessionName = "callgate";
-  sdp.connection = Connection{"IN", addrType, params.localIp};
-  sdp.timings.push_back(Timing{});
 
   bool anyOffered = false;
   for (size_t i = 0; i < browserOffer.media.size(); ++i) {

@@ -46,4 +46,9 @@ Result<SipOffer> buildSipOffer(const SessionDescription& browserOffer,
 // "IP6" if the address contains ':', else "IP4".
 std::string addrTypeOf(std::string_view address);
 
+// The session-level lines of a plain SIP-side description (our offer or our answer):
+// o= with our address, s=callgate, c= our address, t=0 0; no media yet.
+SessionDescription sipSessionSkeleton(const std::string& username, uint64_t sessionId, uint64_t sessionVersion,
+                                      const std::string& localIp);
+
 }  // namespace callgate::sdp
