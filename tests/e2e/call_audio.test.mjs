@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertRunning, testContext } from '../lib/callgate.mjs';
-import { e2eAccount, pageEvents, startE2eStack, waitCallTerminal, waitPageEvent, waitUntil } from '../lib/e2e.mjs';
+import { e2eAccount, pageEvents, startE2eStack, waitCallTerminal, waitPageEvent, assertTwoWayAudio } from '../lib/e2e.mjs';
 import { expectSippSuccess } from '../lib/sipp_tests.mjs';
 
 test('e2e: register, call, two-way audio, hangup', async () => {
@@ -21,23 +21,7 @@ test('e2e: register, call, two-way audio, hangup', async () => {
     const before = (await pageEvents(page)).filter((e) => e.kind === 'call').map((e) => e.status);
     assert.ok(before.includes('TRYING') || before.includes('RING'), `TRYING or RING before ESTABLISHED: ${before}`);
 
-    let last = null;
-    try {
-      await waitUntil(async () => {
-        last = await page.evaluate(() => window.cg.stats());
-        return last.packetsSent > 0 && last.packetsReceived > 0 && (last.audioLevel > 0 || last.totalAudioEnergy > 0);
-      }, 15000, 'two-way audio in getStats', 500);
-    } catch (err) {
-      throw new Error(`${err.message}; last stats: ${JSON.stringify(last)}`);
-    }
-    // Audio keeps flowing (not a single burst).
-    const first = last;
-    await new Promise((r) => setTimeout(r, 1500));
-    const later = await page.evaluate(() => window.cg.stats());
-    assert.ok(later.packetsSent > first.packetsSent, `outbound audio keeps flowing: ${JSON.stringify(later)}`);
-    assert.ok(later.packetsReceived > first.packetsReceived, `inbound audio keeps flowing: ${JSON.stringify(later)}`);
-    assert.ok(later.totalAudioEnergy > 0, `echoed audio has energy: ${JSON.stringify(later)}`);
-    console.log(`audio stats: ${JSON.stringify(later)}`);
+    await assertTwoWayAudio(page);
 
     await page.evaluate(() => window.cg.hangup());
     const term = await waitCallTerminal(page, 10000);

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertRunning, testContext } from '../lib/callgate.mjs';
-import { E2E, e2eAccount, pageEvents, waitCallTerminal, waitPageEvent, waitUntil } from '../lib/e2e.mjs';
+import { E2E, e2eAccount, pageEvents, waitCallTerminal, waitPageEvent, waitUntil, assertTwoWayAudio } from '../lib/e2e.mjs';
 import { RTPE, rtpengineFinalStats, sdpAudioAddress, startE2eRtpengineStack } from '../lib/rtpengine.mjs';
 import { parseSippMessages } from '../lib/sipp.mjs';
 import { expectSippSuccess } from '../lib/sipp_tests.mjs';
@@ -42,23 +42,7 @@ test('e2e via rtpengine: register, call, two-way audio through the relay, hangup
       else assert.match(line, /^c=IN IP4 127\.0\.0\.1\s*$/, 'every c= line at the phone is rtpengine\'s address');
     }
 
-    let last = null;
-    try {
-      await waitUntil(async () => {
-        last = await page.evaluate(() => window.cg.stats());
-        return last.packetsSent > 0 && last.packetsReceived > 0 && (last.audioLevel > 0 || last.totalAudioEnergy > 0);
-      }, 15000, 'two-way audio in getStats', 500);
-    } catch (err) {
-      throw new Error(`${err.message}; last stats: ${JSON.stringify(last)}`);
-    }
-    // Audio keeps flowing (not a single burst).
-    const first = last;
-    await new Promise((r) => setTimeout(r, 1500));
-    const later = await page.evaluate(() => window.cg.stats());
-    assert.ok(later.packetsSent > first.packetsSent, `outbound audio keeps flowing: ${JSON.stringify(later)}`);
-    assert.ok(later.packetsReceived > first.packetsReceived, `inbound audio keeps flowing: ${JSON.stringify(later)}`);
-    assert.ok(later.totalAudioEnergy > 0, `echoed audio has energy: ${JSON.stringify(later)}`);
-    console.log(`audio stats: ${JSON.stringify(later)}`);
+    await assertTwoWayAudio(page);
 
     await page.evaluate(() => window.cg.hangup());
     const term = await waitCallTerminal(page, 10000);

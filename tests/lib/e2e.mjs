@@ -1,6 +1,7 @@
 // End-to-end helpers: the static HTTP server for tests/e2e/page + the Web SDK, headless
 // Debian Chromium through playwright-core (never a downloaded browser), and the SIP side
 // (Kamailio + a sipp callee registered as 1001).
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -222,4 +223,30 @@ export async function startE2eStack(ctx, { calleeScenario = null, callgateArgs =
   const b = await openTestPage(ctx.dir, http.url);
   ctx.onCleanup(() => b.close());
   return { callee, callgate, page: b.page, browserLog: b.logFile };
+}
+
+/**
+ * Asserts two-way audio on the call's PeerConnection (getStats through the page's capture
+ * hook): packets both ways and inbound audio energy (an echoing callee), then that audio
+ * keeps flowing 1.5 s later. Returns the later stats.
+ */
+export async function assertTwoWayAudio(page) {
+  let last = null;
+  try {
+    await waitUntil(async () => {
+      last = await page.evaluate(() => window.cg.stats());
+      return last.packetsSent > 0 && last.packetsReceived > 0 && (last.audioLevel > 0 || last.totalAudioEnergy > 0);
+    }, 15000, 'two-way audio in getStats', 500);
+  } catch (err) {
+    throw new Error(`${err.message}; last stats: ${JSON.stringify(last)}`);
+  }
+  // Audio keeps flowing (not a single burst).
+  const first = last;
+  await new Promise((r) => setTimeout(r, 1500));
+  const later = await page.evaluate(() => window.cg.stats());
+  assert.ok(later.packetsSent > first.packetsSent, `outbound audio keeps flowing: ${JSON.stringify(later)}`);
+  assert.ok(later.packetsReceived > first.packetsReceived, `inbound audio keeps flowing: ${JSON.stringify(later)}`);
+  assert.ok(later.totalAudioEnergy > 0, `echoed audio has energy: ${JSON.stringify(later)}`);
+  console.log(`audio stats: ${JSON.stringify(later)}`);
+  return later;
 }
