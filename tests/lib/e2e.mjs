@@ -158,6 +158,15 @@ export async function waitCallTerminal(page, timeoutMs) {
  */
 export async function startSipSide(procs, calleeScenario) {
   await startKamailio(procs, E2E.kamailio);
+  return { callee: await startRegisteredCallee(procs, calleeScenario) };
+}
+
+/**
+ * The phone behind whichever SIP server listens on E2E.kamailio: sipp registers 1001 there
+ * (Contact 127.0.0.1:E2E.callee, digest auth), then a sipp UAS with `calleeScenario` listens
+ * on E2E.callee with RTP echo on E2E.calleeMedia. Returns the UAS handle.
+ */
+export async function startRegisteredCallee(procs, calleeScenario) {
   const reg = await startSipp(procs, {
     scenario: 'kam_register.xml',
     name: 'sipp-register-1001',
@@ -179,7 +188,7 @@ export async function startSipSide(procs, calleeScenario) {
     service: '1001',
     timeoutSec: 90,
   });
-  return { callee };
+  return callee;
 }
 
 /** callgate flags for the e2e layout. */

@@ -4,10 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { E2E, e2eCallgatePorts, openTestPage, startStaticServer } from './e2e.mjs';
+import { E2E, e2eCallgatePorts, openTestPage, startRegisteredCallee, startStaticServer } from './e2e.mjs';
 import { KAMAILIO_DOMAIN } from './kamailio.mjs';
 import { LIB_DIR, LOOPBACK, TESTS_DIR, waitForPort } from './procs.mjs';
-import { startSipp } from './sipp.mjs';
 
 const KAMAILIO_SH = path.join(LIB_DIR, 'kamailio.sh');
 const RTPENGINE_CFG = path.join(TESTS_DIR, 'kamailio', 'kamailio-rtpengine.cfg');
@@ -78,27 +77,7 @@ export async function startE2eRtpengineStack(ctx, { calleeScenario, callgateArgs
   const { startCallgate } = await import('./callgate.mjs');
   const rtpengine = await startRtpengine(ctx.procs);
   await startKamailioRtpengine(ctx.procs);
-  const reg = await startSipp(ctx.procs, {
-    scenario: 'kam_register.xml',
-    name: 'sipp-register-1001',
-    port: E2E.calleeRegister,
-    remote: `${LOOPBACK}:${E2E.kamailio}`,
-    service: '1001',
-    auth: { user: '1001', password: '1234' },
-    keys: { contact: `${LOOPBACK}:${E2E.callee}` },
-    timeoutSec: 10,
-  });
-  const r = await reg.result(15000);
-  if (r.code !== 0) throw new Error(`sipp could not register 1001 at Kamailio (exit ${r.code}):\n${r.errors}`);
-  const callee = await startSipp(ctx.procs, {
-    scenario: calleeScenario,
-    name: 'sipp-callee-1001',
-    port: E2E.callee,
-    mediaPort: E2E.calleeMedia,
-    rtpEcho: true,
-    service: '1001',
-    timeoutSec: 90,
-  });
+  const callee = await startRegisteredCallee(ctx.procs, calleeScenario);
   const callgate = await startCallgate(ctx.procs, e2eCallgatePorts(), callgateArgs);
   const http = await startStaticServer(E2E.http);
   ctx.onCleanup(() => http.close());
