@@ -1,6 +1,6 @@
 // A small client for the WCS WebSocket protocol (docs: /work/shared/protocol/wcs-websocket.md
 // in the project notes; summary in tests/README.md), enough to drive callgate's SIP side from
-// node tests the way the Web SDK does: connection, call, hangup, pong.
+// node tests the way the Web SDK does: connection, call, answer, hangup, hold/unhold, pong.
 //
 //   const c = await WcsClient.open('ws://127.0.0.1:8080');
 //   c.sendConnection({ sipLogin: '1000', ... });
@@ -141,6 +141,37 @@ export class WcsClient {
 
   hangup(callId) {
     this.send('hangup', { callId });
+  }
+
+  /**
+   * Accepts an incoming call (protocol §2.3) with a WebRTC answer to the server's offer; the
+   * fields are those the Web SDK 2.0.276 sends (hasVideo is hard-coded true there).
+   * `notify` = the notifyIncomingCall payload, whose callee/custom the SDK echoes.
+   */
+  answer(callId, sdp, { notify, ...extra } = {}) {
+    const payload = {
+      callId,
+      incoming: true,
+      hasAudio: true,
+      hasVideo: true,
+      status: 'PENDING',
+      mediaProvider: 'WebRTC',
+      sdp,
+      ...(notify?.callee !== undefined ? { callee: notify.callee } : {}),
+      custom: notify?.custom ?? {},
+      ...extra,
+    };
+    this.send('answer', payload);
+    return payload;
+  }
+
+  /** Puts a call on hold (protocol §2.5); no SDP travels. */
+  hold(callId, extra = {}) {
+    this.send('hold', { callId, ...extra });
+  }
+
+  unhold(callId) {
+    this.send('unhold', { callId });
   }
 
   /** Messages received so far, optionally filtered by name. */
