@@ -6,6 +6,7 @@
 #include "common/random.hpp"
 #include "sip/header_values.hpp"
 #include "sip/transaction/responses.hpp"
+#include "sip/transport/via_routing.hpp"
 
 namespace callgate::sip::transaction {
 
@@ -180,6 +181,11 @@ void SipEndpoint::serverTerminated(const std::string& key) {
     auto it = servers_.find(key);
     if (it != servers_.end() && it->second->state() == ServerTransaction::State::Terminated) servers_.erase(it);
   });
+}
+
+void SipEndpoint::resendResponse(const Message& response, const PeerAddress& fallback) {
+  auto destination = transport::responseDestination(response);
+  sendToNetwork(response, destination ? *destination : fallback);
 }
 
 void SipEndpoint::onMessage(Message message, const PeerAddress& from) {

@@ -100,6 +100,9 @@ class SipEndpoint final : private transport::Transport::Listener, private Transa
   void respond(const Message& request, Message response);
   // makeResponse + respond in one.
   void respond(const Message& request, int status, std::string_view reason = {});
+  // Re-sends a 2xx to an INVITE outside its (already accepted) transaction: the UAS core
+  // retransmits it until the ACK (§13.3.1.4). Goes where the top Via says, else `fallback`.
+  void resendResponse(const Message& response, const transport::PeerAddress& fallback);
 
   // --- routing -----------------------------------------------------------------------------
   void addDialog(const std::string& callId, const std::string& localTag, DialogHandler& handler);
@@ -112,7 +115,7 @@ class SipEndpoint final : private transport::Transport::Listener, private Transa
   std::string_view transportName() const { return transport_->protocol(); }
   const std::string& userAgent() const { return config_.userAgent; }
   // Methods this UA answers, for Allow headers.
-  static constexpr std::string_view kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS";
+  static constexpr std::string_view kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO";
 
   boost::asio::io_context& io() override { return io_; }
   const TimerConfig& timers() const override { return config_.timers; }

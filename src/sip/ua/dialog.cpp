@@ -22,6 +22,30 @@ Result<Dialog> Dialog::fromUacResponse(const Message& response, const NameAddr& 
   return dialog;
 }
 
+Result<Dialog> Dialog::fromUasRequest(const Message& request, const std::string& localTag) {
+  auto from = parseNameAddr(request.header("From").value_or(""));
+  if (!from) return makeError("Malformed From: " + from.error().message);
+  if (!from->tag()) return makeError("From carries no tag");
+  auto to = parseNameAddr(request.header("To").value_or(""));
+  if (!to) return makeError("Malformed To: " + to.error().message);
+  auto contacts = request.headerValues("Contact");
+  if (contacts.empty()) return makeError("Missing Contact");
+  auto contact = parseNameAddr(contacts.front());
+  if (!contact) return makeError("Malformed Contact: " + contact.error().message);
+  auto cseq = parseCSeq(request.header("CSeq").value_or(""));
+  if (!cseq) return makeError("Malformed CSeq");
+
+  Dialog dialog;
+  dialog.callId = std::string(request.header("Call-ID").value_or(""));
+  dialog.remote = std::move(from.value());
+  dialog.local = std::move(to.value());
+  dialog.local.setParam("tag", localTag);
+  dialog.remoteTarget = std::move(contact->uri);
+  for (auto route : request.headerValues("Record-Route")) dialog.routeSet.emplace_back(route);
+  dialog.remoteCseq = cseq->number;
+  return dialog;
+}
+
 Message Dialog::makeRequest(std::string_view method, uint32_t cseq) const {
   Uri requestUri = remoteTarget;
   std::vector<std::string> routes = routeSet;

@@ -31,6 +31,11 @@ struct Dialog {
   static Result<Dialog> fromUacResponse(const Message& response, const NameAddr& local, const Uri& fallbackTarget,
                                         uint32_t localCseq);
 
+  // §12.1.1: the UAS side of a dialog created by answering `request` (an INVITE) with a To
+  // tag `localTag`: remote = From (must carry a tag), local = To + localTag, target = Contact
+  // (required), route set = Record-Route in order, remote CSeq = the request's.
+  static Result<Dialog> fromUasRequest(const Message& request, const std::string& localTag);
+
   // A request inside the dialog (§12.2.1.1): Request-URI = remote target and Route = route
   // set (loose routing), or, when the first route lacks ;lr, strict routing (§12.2.1.1 last
   // paragraphs). From/To/Call-ID/CSeq <cseq> <method>. No Via: the endpoint adds it.

@@ -8,6 +8,7 @@
 #include "sip/identity_validation.hpp"
 #include "sip/transaction/responses.hpp"
 #include "sip/transport/via_routing.hpp"
+#include "sip/ua/invite_helpers.hpp"
 
 namespace callgate::sip::ua {
 
@@ -15,38 +16,9 @@ using transport::PeerAddress;
 
 namespace {
 
-bool containsNoCase(std::string_view haystack, std::string_view needle) {
-  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-  });
-  return it != haystack.end();
-}
-
-std::optional<std::string> sdpBody(const Message& message) {
-  if (message.body.empty()) return std::nullopt;
-  if (!containsNoCase(message.header("Content-Type").value_or(""), "application/sdp")) return std::nullopt;
-  return message.body;
-}
-
-uint32_t cseqNumber(const Message& message) {
-  auto cseq = parseCSeq(message.header("CSeq").value_or(""));
-  return cseq ? cseq->number : 0;
-}
-
 std::string remoteTagOf(const Message& response) {
   auto to = parseNameAddr(response.header("To").value_or(""));
   return to ? to->tag().value_or("") : std::string();
-}
-
-// Headers the stack owns; a caller-supplied header of these names would break the dialog.
-bool isReservedHeader(std::string_view name) {
-  const std::string canonical = canonicalHeaderName(name);
-  for (std::string_view reserved :
-       {"Via", "From", "To", "Call-ID", "CSeq", "Contact", "Route", "Record-Route", "Content-Type", "Content-Length",
-        "Content-Encoding", "Max-Forwards", "Authorization", "Proxy-Authorization"}) {
-    if (canonical == reserved) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -67,10 +39,11 @@ OutgoingInvite::~OutgoingInvite() {
   // Best effort so the far end is not left ringing or connected (see header).
   if ((state_ == State::Early || state_ == State::Calling) && provisionalSeen_ && !cancelSent_ && invite_) {
     endpoint_.sendCancel(invite_, nullptr);
-  } else if (state_ == State::Confirmed && dialog_ && nextHop_) {
-    endpoint_.sendRequest(makeDialogRequest("BYE"), *nextHop_, nullptr);
+  } else if (state_ == State::Confirmed && session_) {
+    session_->byeUnattended();
   }
-  for (auto id : {invite_, cancel_, bye_, info_}) {
+  session_.reset();
+  for (auto id : {invite_, cancel_}) {
     if (id) endpoint_.abandon(id);
   }
   if (dialogRegistered_) endpoint_.removeDialog(callId_, localTag_);
@@ -91,13 +64,7 @@ Result<void> OutgoingInvite::start(std::string_view callee, std::string sdpOffer
   if (displayName.empty()) displayName = account_.displayName;
   if (auto valid = validateDisplayName(displayName); !valid) return makeError("Invalid display name: " + valid.error().message);
   if (sdpOffer.empty()) return makeError("INVITE without an SDP offer is not supported");
-  for (const auto& h : extraHeaders) {
-    if (auto valid = validateHeaderName(h.name); !valid) return makeError("Invalid extra header name: " + valid.error().message);
-    if (auto valid = validateHeaderValue(h.value); !valid) {
-      return makeError("Invalid value of extra header " + h.name + ": " + valid.error().message);
-    }
-    if (isReservedHeader(h.name)) return makeError("Extra header " + h.name + " is set by callgate and cannot be replaced");
-  }
+  if (auto valid = validateExtraHeaders(extraHeaders); !valid) return valid;
 
   requestUri_ = std::move(uri.value());
   requestUriText_ = requestUri_.serialize();
@@ -163,13 +130,7 @@ void OutgoingInvite::sendInvite() {
 }
 
 void OutgoingInvite::onResponse(transaction::TransactionId id, const Message& response) {
-  if (id == invite_) {
-    onInviteResponse(response);
-  } else if (id == bye_) {
-    onByeResponse(response);
-  } else if (id == info_) {
-    onInfoResponse(response);
-  }
+  if (id == invite_) onInviteResponse(response);
   // CANCEL responses carry no decision: the INVITE's 487 (or its absence) does (§9.1).
 }
 
@@ -253,9 +214,17 @@ void OutgoingInvite::on2xx(const Message& response) {
 
 void OutgoingInvite::afterAnswer(const Message& response) {
   endpoint_.sendStateless(*ack_, *nextHop_);
+  Uri contact;
+  contact.user = account_.login;
+  contact.host = endpoint_.advertisedHost();
+  contact.port = endpoint_.advertisedPort();
+  contact.setParam("transport", "udp");
+  session_ = std::make_unique<InviteSession>(
+      endpoint_, InviteSession::Params{*dialog_, *nextHop_, "<" + contact.serialize() + ">", /*ownsCallId=*/true},
+      auth_, listener_, static_cast<InviteSession::Owner&>(*this));
   if (cancelRequested_) {
     // The 2xx crossed our CANCEL: the call exists now, end it (§9.1, §15).
-    sendBye();
+    session_->bye();
     return;
   }
   if (state_ != State::Confirmed) return;
@@ -327,86 +296,31 @@ void OutgoingInvite::hangup() {
       cancel();
       return;
     case State::Confirmed:
-      sendBye();
+      state_ = State::Terminating;
+      session_->bye();
       return;
     default:
       return;
   }
 }
 
-Message OutgoingInvite::makeDialogRequest(std::string_view method) {
-  Message request = dialog_->makeRequest(method, ++dialog_->localCseq);
-  if (auth_.hasChallenges()) auth_.authorize(request);
-  return request;
-}
-
-void OutgoingInvite::sendBye() {
-  state_ = State::Terminating;
-  infoQueue_.clear();
-  auth_.beginRequest();
-  bye_ = endpoint_.sendRequest(makeDialogRequest("BYE"), *nextHop_, this);
-}
-
 Result<void> OutgoingInvite::sendInfo(std::string contentType, std::string body) {
-  if (state_ != State::Confirmed || !dialog_ || !nextHop_) return makeError("call is not confirmed");
-  if (auto valid = validateHeaderValue(contentType); !valid || contentType.empty()) {
-    return makeError("Invalid INFO content type");
-  }
-  infoQueue_.emplace_back(std::move(contentType), std::move(body));
-  if (!info_) sendNextInfo();
-  return {};
+  if (state_ != State::Confirmed || !session_) return makeError("call is not confirmed");
+  return session_->sendInfo(std::move(contentType), std::move(body));
 }
 
-void OutgoingInvite::sendNextInfo() {
-  if (info_ || infoQueue_.empty() || state_ != State::Confirmed) return;
-  auth_.beginRequest();
-  sendInfoRequest();
+Result<void> OutgoingInvite::sendReInvite(std::string sdp) {
+  if (state_ != State::Confirmed || !session_) return makeError("call is not confirmed");
+  return session_->sendReInvite(std::move(sdp));
 }
 
-void OutgoingInvite::sendInfoRequest() {
-  Message info = makeDialogRequest("INFO");
-  const auto& [contentType, body] = infoQueue_.front();
-  info.addHeader("Content-Type", contentType);
-  info.body = body;
-  info_ = endpoint_.sendRequest(std::move(info), *nextHop_, this);
-}
-
-void OutgoingInvite::onInfoResponse(const Message& response) {
-  if (response.status < 200) return;
-  info_ = 0;
-  if (state_ != State::Confirmed) return;
-  if ((response.status == 401 || response.status == 407) && auth_.onChallenge(response)) {
-    // Same INFO again, with credentials and a new CSeq (§22.2); not a new logical request.
-    sendInfoRequest();
-    return;
-  }
-  // RFC 6086 §4.2.2: a failed INFO does not affect the dialog or the session.
-  if (response.status >= 300) {
-    CG_WARN("sip: call {}: INFO answered {} {}", callId_, response.status, response.reason);
-  } else {
-    CG_DEBUG("sip: call {}: INFO answered {}", callId_, response.status);
-  }
-  infoDone();
-}
-
-void OutgoingInvite::infoDone() {
-  if (!infoQueue_.empty()) infoQueue_.pop_front();
-  sendNextInfo();
-}
-
-void OutgoingInvite::onByeResponse(const Message& response) {
-  if (response.status < 200) return;
-  bye_ = 0;
-  if (state_ != State::Terminating) return;
-  if ((response.status == 401 || response.status == 407) && auth_.onChallenge(response)) {
-    bye_ = endpoint_.sendRequest(makeDialogRequest("BYE"), *nextHop_, this);
-    return;
-  }
-  // Any final response ends the dialog (§15.1.1), a 481 included.
-  if (cancelRequested_) {
+void OutgoingInvite::onSessionEnded(bool remote) {
+  if (remote && state_ != State::Terminating) {
+    finish(Outcome::RemoteBye);
+  } else if (cancelRequested_) {
     finishCancelled();
   } else {
-    finish(Outcome::Terminated);
+    finish(remote ? Outcome::RemoteBye : Outcome::Terminated);
   }
 }
 
@@ -419,56 +333,27 @@ void OutgoingInvite::onTransactionTimeout(transaction::TransactionId id) {
     } else {
       finish(Outcome::Failed, 408, "Request Timeout");
     }
-  } else if (id == info_) {
-    info_ = 0;
-    if (state_ != State::Confirmed) return;
-    CG_WARN("sip: call {}: INFO timed out", callId_);
-    infoDone();
-  } else if (id == bye_) {
-    bye_ = 0;
-    if (state_ != State::Terminating) return;
-    if (cancelRequested_) {
-      finishCancelled();
-    } else {
-      finish(Outcome::Terminated);
-    }
   }
 }
 
 void OutgoingInvite::onDialogRequest(const Message& request, const PeerAddress& from) {
+  if (session_) {
+    session_->onRequest(request, from);
+    return;
+  }
+  // The early dialog (§13.2.2.4 before the 2xx): only BYE and OPTIONS make sense.
   const std::string& method = request.method;
   if (method == "ACK") return;
-
-  // §12.2.2: requests must come in CSeq order.
-  if (dialog_) {
-    if (auto cseq = parseCSeq(request.header("CSeq").value_or(""))) {
-      if (dialog_->remoteCseq && cseq->number < *dialog_->remoteCseq) {
-        endpoint_.respond(request, 500, "Server Internal Error");
-        return;
-      }
-      dialog_->remoteCseq = cseq->number;
-    }
-  }
-
   if (method == "BYE") {
     endpoint_.respond(request, 200, "OK");
-    switch (state_) {
-      case State::Calling:
-      case State::Early:
-      case State::Confirmed:
-        CG_INFO("sip: call {}: remote BYE", callId_);
-        if (invite_ && state_ != State::Confirmed) {
-          endpoint_.abandon(invite_);
-          invite_ = 0;
-        }
-        finish(Outcome::RemoteBye);
-        return;
-      case State::Terminating:
-        // Our BYE (or CANCEL) crossed theirs; ours decides the outcome when it completes.
-        return;
-      default:
-        return;
+    if (state_ != State::Calling && state_ != State::Early) return;  // ours decides
+    CG_INFO("sip: call {}: remote BYE in the early dialog", callId_);
+    if (invite_) {
+      endpoint_.abandon(invite_);
+      invite_ = 0;
     }
+    finish(Outcome::RemoteBye);
+    return;
   }
   if (method == "OPTIONS") {
     Message response = transaction::makeResponse(request, 200, "OK");
@@ -477,13 +362,8 @@ void OutgoingInvite::onDialogRequest(const Message& request, const PeerAddress& 
     endpoint_.respond(request, std::move(response));
     return;
   }
-  if (method == "INVITE") {
-    CG_WARN("sip: call {}: re-INVITE not supported yet, answering 488", callId_);
-    endpoint_.respond(request, 488, "Not Acceptable Here");
-    return;
-  }
-  CG_WARN("sip: call {}: in-dialog {} not supported yet, answering 501", callId_, method);
-  endpoint_.respond(request, 501, "Not Implemented");
+  CG_WARN("sip: call {}: {} in the early dialog, answering 481", callId_, method);
+  endpoint_.respond(request, 481, "Call/Transaction Does Not Exist");
 }
 
 void OutgoingInvite::finishCancelled() {

@@ -16,14 +16,8 @@
 //  - cancel() before a final response: CANCEL once a provisional has arrived (§9.1), then
 //    onCancelled() when the INVITE completes (487), or 64*T1 after the CANCEL at the latest.
 //    A 2xx that crosses the CANCEL is ACKed and BYEd, then onCancelled().
-//  - hangup() after the 2xx: BYE (credentials on 401/407), onTerminated() on its final
-//    response or timeout. hangup() earlier = cancel().
-//  - sendInfo() while confirmed: an in-dialog INFO (RFC 6086 §4.2) with the given body,
-//    credentials on 401/407 like BYE. INFOs go out one transaction at a time in call order
-//    (RFC 3261 §12.2.1.1 CSeq ordering); their responses are only logged, never end the call.
-//    Queued INFOs are dropped when the call ends.
-//  - BYE from the peer: 200 OK, onRemoteBye(). re-INVITE: 488; INFO/UPDATE/others: 501
-//    (not supported yet); OPTIONS: 200.
+//  - after the 2xx an InviteSession (invite_session.hpp) runs the confirmed dialog:
+//    hangup() = BYE, sendInfo(), sendReInvite(), and the peer's BYE, re-INVITE, INFO.
 //
 // Events: all on the endpoint's io_context thread, never synchronously inside a call of
 // this class. Exactly one terminal event fires per start(): onFailed, onCancelled,
@@ -34,8 +28,8 @@
 // events, and retransmitted 2xx are then no longer ACKed.
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +42,7 @@
 #include "sip/ua/account.hpp"
 #include "sip/ua/authenticator.hpp"
 #include "sip/ua/dialog.hpp"
+#include "sip/ua/invite_session.hpp"
 
 namespace callgate::sip::ua {
 
@@ -59,9 +54,11 @@ struct InviteOptions {
 };
 
 class OutgoingInvite final : private transaction::ClientTransactionUser,
-                             private transaction::SipEndpoint::DialogHandler {
+                             private transaction::SipEndpoint::DialogHandler,
+                             private InviteSession::Owner {
  public:
-  class Listener {
+  // Mid-call events come through the InviteSession::Listener part.
+  class Listener : public InviteSession::Listener {
    public:
     // 101-199 (180 Ringing, 183 Session Progress...). `sdp` when the body is
     // application/sdp (early media).
@@ -95,6 +92,8 @@ class OutgoingInvite final : private transaction::ClientTransactionUser,
   void hangup();
   // In-dialog INFO (RFC 6086), e.g. DTMF as application/dtmf-relay. Error unless Confirmed.
   Result<void> sendInfo(std::string contentType, std::string body);
+  // A new offer in a re-INVITE (hold, resume). Error unless Confirmed and idle.
+  Result<void> sendReInvite(std::string sdp);
 
   State state() const { return state_; }
   const std::string& callId() const { return callId_; }
@@ -108,19 +107,13 @@ class OutgoingInvite final : private transaction::ClientTransactionUser,
   void onTransactionTimeout(transaction::TransactionId id) override;
   // DialogHandler
   void onDialogRequest(const Message& request, const transport::PeerAddress& from) override;
+  // InviteSession::Owner
+  void onSessionEnded(bool remote) override;
 
   void sendInvite();
   void onInviteResponse(const Message& response);
   void on2xx(const Message& response);
-  void onByeResponse(const Message& response);
   void sendCancel();
-  void sendBye();
-  // A request in the confirmed dialog with the next local CSeq and, once challenged, credentials.
-  Message makeDialogRequest(std::string_view method);
-  void sendNextInfo();
-  void sendInfoRequest();  // the front of infoQueue_
-  void onInfoResponse(const Message& response);
-  void infoDone();
   void ackAndByeStray(const Message& response);
   void afterAnswer(const Message& response);
   void finish(Outcome outcome, int status = 0, std::string reason = {});
@@ -153,15 +146,13 @@ class OutgoingInvite final : private transaction::ClientTransactionUser,
 
   transaction::TransactionId invite_ = 0;
   transaction::TransactionId cancel_ = 0;
-  transaction::TransactionId bye_ = 0;
-  transaction::TransactionId info_ = 0;  // the INFO in flight (front of infoQueue_)
-  std::deque<std::pair<std::string, std::string>> infoQueue_;  // content type, body
   bool provisionalSeen_ = false;
   bool cancelRequested_ = false;
   bool cancelSent_ = false;
   std::optional<std::pair<int, std::string>> cancelReason_;  // set when the no-answer timer cancelled
 
-  std::optional<Dialog> dialog_;
+  std::optional<Dialog> dialog_;  // as created by the 2xx; the session keeps the live copy
+  std::unique_ptr<InviteSession> session_;
   std::optional<Message> ack_;
   std::map<std::string, Message> strayAcks_;  // remote tag -> ACK sent to a forked 2xx
 

@@ -4,6 +4,7 @@
 
 #include "sip/header_values.hpp"
 #include "sip/transaction/test_support.hpp"
+#include "sip/ua/session_events_recorder.hpp"
 
 namespace callgate::sip::ua {
 namespace {
@@ -17,7 +18,7 @@ using namespace std::chrono_literals;
 const std::string kOffer = "v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
 const std::string kAnswer = "v=0\r\no=- 2 2 IN IP4 192.0.2.50\r\ns=-\r\nc=IN IP4 192.0.2.50\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n";
 
-struct Recorder : OutgoingInvite::Listener {
+struct Recorder : SessionEventsRecorder<OutgoingInvite::Listener> {
   void onProvisional(int status, std::string reason, std::optional<std::string> sdp) override {
     events.push_back("provisional " + std::to_string(status) + (sdp ? " sdp" : ""));
   }
@@ -32,7 +33,6 @@ struct Recorder : OutgoingInvite::Listener {
   void onRemoteBye() override { events.push_back("remoteBye"); }
   void onTerminated() override { events.push_back("terminated"); }
   bool has(const std::string& e) const { return std::find(events.begin(), events.end(), e) != events.end(); }
-  std::vector<std::string> events;
   std::string answer;
 };
 
@@ -245,16 +245,34 @@ TEST_F(InviteTest, RemoteByeEndsTheCall) {
   EXPECT_EQ(call->state(), OutgoingInvite::State::Done);
 }
 
-TEST_F(InviteTest, UnsupportedInDialogRequestsAreRefused) {
+TEST_F(InviteTest, InDialogRequestsGoToTheSession) {
   Message invite = startCall();
   answer(invite);
-  h.fake->deliver(fromCallee("INVITE", invite, 2), h.peer);
-  EXPECT_EQ(h.count("488"), 1u);
-  h.fake->deliver(fromCallee("INFO", invite, 3), h.peer);
+  Message reInvite = fromCallee("INVITE", invite, 2);
+  reInvite.addHeader("Contact", "<sip:2000@192.0.2.51:5070>");
+  reInvite.addHeader("Content-Type", "application/sdp");
+  reInvite.body = kAnswer;
+  h.fake->deliver(reInvite, h.peer);
+  ASSERT_EQ(h.count("200"), 1u);
+  EXPECT_EQ(h.find("200")->message.body, listener.answerSdp);
+  Message info = fromCallee("INFO", invite, 3);
+  info.addHeader("Content-Type", "application/dtmf-relay");
+  info.body = "Signal=5\r\nDuration=160\r\n";
+  h.fake->deliver(info, h.peer);
+  h.fake->deliver(fromCallee("UPDATE", invite, 4), h.peer);
   EXPECT_EQ(h.count("501"), 1u);
-  h.fake->deliver(fromCallee("OPTIONS", invite, 4), h.peer);
-  EXPECT_EQ(h.count("200"), 1u);
+  h.fake->deliver(fromCallee("OPTIONS", invite, 5), h.peer);
+  EXPECT_EQ(h.count("200"), 3u);
+  EXPECT_EQ(listener.events,
+            (std::vector<std::string>{"answered", "remoteOffer", "info application/dtmf-relay"}));
   EXPECT_EQ(call->state(), OutgoingInvite::State::Confirmed);
+  // The re-INVITE's Contact is the new target: our BYE goes there.
+  Message ack = fromCallee("ACK", invite, 2);
+  ack.setHeader("Via", "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKcalleeack");  // an ACK to a 2xx is its own transaction
+  h.fake->deliver(ack, h.peer);
+  call->hangup();
+  ASSERT_EQ(h.count("BYE"), 1u);
+  EXPECT_EQ(h.find("BYE")->message.requestUri, "sip:2000@192.0.2.51:5070");
 }
 
 // The first sent request with this CSeq value (retransmissions share it); nullopt if none.

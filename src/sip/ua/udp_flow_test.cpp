@@ -8,6 +8,7 @@
 #include "sip/transaction/test_support.hpp"
 #include "sip/transport/udp_transport.hpp"
 #include "sip/ua/outgoing_invite.hpp"
+#include "sip/ua/session_events_recorder.hpp"
 #include "sip/ua/registration.hpp"
 
 namespace callgate::sip::ua {
@@ -48,7 +49,7 @@ struct ScriptedPeer {
   udp::socket socket;
 };
 
-struct UdpFlow : ::testing::Test, Registration::Listener, OutgoingInvite::Listener {
+struct UdpFlow : ::testing::Test, Registration::Listener, SessionEventsRecorder<OutgoingInvite::Listener> {
   UdpFlow() {
     auto opened = transport::UdpTransport::open(io, transport::UdpTransportConfig{});
     EXPECT_TRUE(opened);
@@ -76,7 +77,6 @@ struct UdpFlow : ::testing::Test, Registration::Listener, OutgoingInvite::Listen
   ScriptedPeer peer{io};
   std::unique_ptr<transaction::SipEndpoint> endpoint;
   Account acc;
-  std::vector<std::string> events;
 };
 
 TEST_F(UdpFlow, RegisterIsRetransmittedUntilAnsweredThenAuthenticated) {
