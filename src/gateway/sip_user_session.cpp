@@ -5,6 +5,8 @@
 #include <algorithm>
 
 #include "common/log.hpp"
+#include "gateway/incoming_call.hpp"
+#include "gateway/outgoing_call.hpp"
 
 namespace callgate::gateway {
 
@@ -39,12 +41,17 @@ SipUserSession::SipUserSession(WorkerContext& worker, SipAccount account, UserSe
       closeTimer_(worker.io) {}
 
 SipUserSession::~SipUserSession() {
+  if (routed_) worker_.router.remove(account_.login, *this);
   calls_.clear();
   registration_.reset();
   if (onGone_) onGone_(this);
 }
 
 void SipUserSession::start() {
+  // INVITEs to our login on this worker reach us from now on (registered or not: a peer
+  // that knows our Contact may call).
+  worker_.router.add(account_.login, *this);
+  routed_ = true;
   if (!registerRequired_) return;
   registration_.emplace(worker_.sip, account_, *this);
   if (auto r = registration_->start(); !r) {
@@ -93,6 +100,35 @@ void SipUserSession::call(OutgoingCallRequest request) {
   call->start();
 }
 
+void SipUserSession::onIncomingInvite(const sip::Message& invite, const sip::transport::PeerAddress& from) {
+  if (closing_) {
+    worker_.sip.respond(invite, 480, "Temporarily Unavailable");
+    return;
+  }
+  auto call = std::make_unique<IncomingCall>(worker_, account_, invite, from, *this);
+  IncomingCall* raw = call.get();
+  const std::string callId = raw->callId();
+  incomingBySipCallId_[raw->sipCallId()] = callId;
+  calls_[callId] = std::move(call);
+  raw->start();
+}
+
+void SipUserSession::onIncomingCancelled(const sip::Message& invite) {
+  auto it = incomingBySipCallId_.find(std::string(invite.header("Call-ID").value_or("")));
+  if (it == incomingBySipCallId_.end()) return;
+  auto call = calls_.find(it->second);
+  if (call != calls_.end()) static_cast<IncomingCall&>(*call->second).sipCancelled();
+}
+
+void SipUserSession::answer(const std::string& callId, const std::string& sdp,
+                            std::vector<std::pair<std::string, std::string>> sipHeaders) {
+  auto it = calls_.find(callId);
+  if (it == calls_.end()) return listener_.onCallWarning(callId, "answer", "Unknown callId");
+  if (auto answered = it->second->answer(sdp, std::move(sipHeaders)); !answered) {
+    listener_.onCallWarning(callId, "answer", answered.error().message);
+  }
+}
+
 void SipUserSession::hangup(const std::string& callId) {
   auto it = calls_.find(callId);
   if (it == calls_.end()) return;  // protocol §2.4: unknown ids are ignored
@@ -100,7 +136,9 @@ void SipUserSession::hangup(const std::string& callId) {
 }
 
 void SipUserSession::hold(const std::string& callId, bool on) {
-  listener_.onCallWarning(callId, on ? "hold" : "unhold", "Hold is not supported yet");
+  auto it = calls_.find(callId);
+  if (it == calls_.end()) return listener_.onCallWarning(callId, on ? "hold" : "unhold", "Unknown callId");
+  it->second->hold(on);
 }
 
 void SipUserSession::sendDtmf(const std::string& callId, const std::string& digits, const std::string& type) {
@@ -115,12 +153,23 @@ void SipUserSession::onCallStatus(const CallSnapshot& call) {
   if (!closing_) listener_.onCallStatus(call);
 }
 
-void SipUserSession::onRemoteSdp(const std::string& callId, const std::string& sdp) {
-  if (!closing_) listener_.onRemoteSdp(callId, sdp, true);
+void SipUserSession::onRemoteSdp(const std::string& callId, const std::string& sdp, bool isInitiator) {
+  if (!closing_) listener_.onRemoteSdp(callId, sdp, isInitiator);
+}
+
+void SipUserSession::onIncomingCall(const CallSnapshot& call) {
+  if (!closing_) listener_.onIncomingCall(call);
+}
+
+void SipUserSession::onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) {
+  if (!closing_) listener_.onCallWarning(callId, apiMethod, info);
 }
 
 void SipUserSession::onCallDone(const std::string& callId) {
-  calls_.erase(callId);  // OutgoingCall posts this, so we are not inside its callback
+  for (auto it = incomingBySipCallId_.begin(); it != incomingBySipCallId_.end();) {
+    it = it->second == callId ? incomingBySipCallId_.erase(it) : std::next(it);
+  }
+  calls_.erase(callId);  // the call posts this, so we are not inside its callback
   maybeClosed();
 }
 
@@ -129,6 +178,10 @@ void SipUserSession::close(std::function<void()> done) {
   if (closing_) return maybeClosed();
   closing_ = true;
   reRegisterTimer_.cancel();
+  if (routed_) {
+    worker_.router.remove(account_.login, *this);
+    routed_ = false;
+  }
   CG_INFO("session of {}@{}: closing ({} calls)", account_.login, account_.domain, calls_.size());
   for (auto& [id, call] : calls_) call->abandon();
   if (registration_ && registration_->state() != sip::ua::Registration::State::Idle) {

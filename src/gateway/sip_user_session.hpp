@@ -1,6 +1,7 @@
 #pragma once
-// SipUserSession: the gateway::UserSession of one client — its SIP registration and its
-// outgoing calls, on the worker the client is pinned to.
+// SipUserSession: the gateway::UserSession of one client — its SIP registration, its calls
+// (outgoing and incoming), on the worker the client is pinned to. It receives the INVITEs
+// addressed to its login on this worker (IncomingCallRouter).
 #include <boost/asio/steady_timer.hpp>
 
 #include <functional>
@@ -9,7 +10,8 @@
 #include <optional>
 #include <vector>
 
-#include "gateway/outgoing_call.hpp"
+#include "gateway/call.hpp"
+#include "gateway/incoming_call_router.hpp"
 #include "gateway/user_session.hpp"
 #include "gateway/worker_context.hpp"
 #include "sip/ua/registration.hpp"
@@ -18,7 +20,8 @@ namespace callgate::gateway {
 
 class SipUserSession final : public UserSession,
                              public sip::ua::Registration::Listener,
-                             public OutgoingCall::Owner {
+                             public Call::Owner,
+                             public IncomingCallTarget {
  public:
   // `onGone` runs from the destructor (the worker's live-session bookkeeping).
   SipUserSession(WorkerContext& worker, SipAccount account, UserSession::Listener& listener,
@@ -27,6 +30,8 @@ class SipUserSession final : public UserSession,
 
   void start() override;
   void call(OutgoingCallRequest request) override;
+  void answer(const std::string& callId, const std::string& sdp,
+              std::vector<std::pair<std::string, std::string>> sipHeaders) override;
   void hangup(const std::string& callId) override;
   void hold(const std::string& callId, bool on) override;
   void sendDtmf(const std::string& callId, const std::string& digits, const std::string& type) override;
@@ -36,10 +41,15 @@ class SipUserSession final : public UserSession,
   // Registration::Listener
   void onRegistered() override;
   void onRegistrationFailed(int sipStatus, std::string reason) override;
-  // OutgoingCall::Owner
+  // Call::Owner
   void onCallStatus(const CallSnapshot& call) override;
-  void onRemoteSdp(const std::string& callId, const std::string& sdp) override;
+  void onRemoteSdp(const std::string& callId, const std::string& sdp, bool isInitiator) override;
+  void onIncomingCall(const CallSnapshot& call) override;
+  void onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) override;
   void onCallDone(const std::string& callId) override;
+  // IncomingCallTarget
+  void onIncomingInvite(const sip::Message& invite, const sip::transport::PeerAddress& from) override;
+  void onIncomingCancelled(const sip::Message& invite) override;
 
   void maybeClosed();
   void scheduleReRegistration();
@@ -56,7 +66,9 @@ class SipUserSession final : public UserSession,
   bool everRegistered_ = false;
   int reRegisterAttempts_ = 0;
   boost::asio::steady_timer reRegisterTimer_;
-  std::map<std::string, std::unique_ptr<OutgoingCall>> calls_;
+  std::map<std::string, std::unique_ptr<Call>> calls_;  // by WCS callId
+  std::map<std::string, std::string> incomingBySipCallId_;  // SIP Call-ID -> WCS callId
+  bool routed_ = false;
 
   bool closing_ = false;
   bool unregistered_ = false;

@@ -64,6 +64,9 @@ class UserSession {
     virtual void onCallStatus(const CallSnapshot& call) = 0;
     // The SDP for the browser: an answer (isInitiator=true) or an offer. Once per call.
     virtual void onRemoteSdp(const std::string& callId, const std::string& sdp, bool isInitiator) = 0;
+    // A SIP call for this client, right after its offer (onRemoteSdp, isInitiator=false) and
+    // before its RING status (protocol §3.3, §4.6).
+    virtual void onIncomingCall(const CallSnapshot& call) = 0;
     // A request about a call was refused but the call goes on (unknown or duplicate callId,
     // an unsupported operation): the client gets a `fail` naming `apiMethod`.
     virtual void onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) = 0;
@@ -77,6 +80,9 @@ class UserSession {
   // CANCEL / BYE / reject as the call's state demands; a terminal status always follows
   // for a known callId; unknown ids are ignored (protocol §2.4).
   virtual void hangup(const std::string& callId) = 0;
+  // The client's answer to an incoming call: its SDP answer and extra SIP headers for the 200.
+  virtual void answer(const std::string& callId, const std::string& sdp,
+                      std::vector<std::pair<std::string, std::string>> sipHeaders) = 0;
   virtual void hold(const std::string& callId, bool on) = 0;
   virtual void sendDtmf(const std::string& callId, const std::string& digits, const std::string& type) = 0;
   // Ends every call and un-REGISTERs; `done` runs when finished or timed out (bounded).

@@ -19,6 +19,7 @@ struct Worker::Impl {
   media::PortAllocator ports;
   boost::asio::io_context& io;
   std::unique_ptr<sip::transaction::SipEndpoint> sip;
+  std::unique_ptr<IncomingCallRouter> router;
   std::optional<WorkerContext> context;
   std::set<SipUserSession*> sessions;
   uint16_t sipPort = 0;
@@ -43,8 +44,10 @@ Result<void> Worker::start() {
   endpointConfig.timers.t1 = s.sipT1;
   endpointConfig.userAgent = "callgate/0.1";
   impl_->sip = std::make_unique<sip::transaction::SipEndpoint>(io_, std::move(*transport), endpointConfig);
+  impl_->router = std::make_unique<IncomingCallRouter>(*impl_->sip);
+  impl_->sip->setRequestHandler(impl_->router.get());
   impl_->sip->start();
-  impl_->context.emplace(WorkerContext{io_, *impl_->sip, impl_->ports, impl_->settings});
+  impl_->context.emplace(WorkerContext{io_, *impl_->sip, impl_->ports, impl_->settings, *impl_->router});
   return {};
 }
 

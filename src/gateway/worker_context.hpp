@@ -1,8 +1,9 @@
 #pragma once
 // What a worker lends to the sessions and calls pinned to it: its io_context, SIP endpoint,
-// RTP port allocator and settings. Owned by the Worker; outlives every session and call.
+// RTP port allocator, settings and the router of incoming INVITEs. Owned by the Worker; outlives every session and call.
 #include <boost/asio/io_context.hpp>
 
+#include "gateway/incoming_call_router.hpp"
 #include "gateway/worker.hpp"
 #include "media/port_allocator.hpp"
 #include "sip/transaction/sip_endpoint.hpp"
@@ -14,6 +15,7 @@ struct WorkerContext {
   sip::transaction::SipEndpoint& sip;
   media::PortAllocator& ports;
   const WorkerSettings& settings;
+  IncomingCallRouter& router;
 };
 
 }  // namespace callgate::gateway

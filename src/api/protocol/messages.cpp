@@ -150,6 +150,37 @@ Result<std::string> decodeCallId(const Json& payload) {
   return std::move(*id);
 }
 
+Result<AnswerRequest> decodeAnswer(const Json& payload) {
+  auto id = decodeCallId(payload);
+  if (!id) return id.error();
+  AnswerRequest req;
+  req.callId = std::move(*id);
+  auto sdp = readString(payload, "sdp");
+  if (!sdp) return sdp.error();
+  if (sdp->empty()) return makeError("Missing sdp: the answer must carry the browser's SDP answer");
+  req.sdp = std::move(*sdp);
+  if (auto it = payload.find("sipHeaders"); it != payload.end() && !it->is_null()) {
+    if (!it->is_array()) return makeError("sipHeaders must be an array of \"Name: value\" strings");
+    for (auto& line : *it) {
+      if (!line.is_string()) return makeError("sipHeaders must be an array of \"Name: value\" strings");
+      const std::string text = line.get<std::string>();
+      auto colon = text.find(':');
+      if (colon == std::string::npos) return makeError("Invalid sipHeaders entry '" + text + "': no ':'");
+      auto trim = [](std::string s) {
+        s.erase(0, s.find_first_not_of(" \t"));
+        s.erase(s.find_last_not_of(" \t") + 1);
+        return s;
+      };
+      std::string name = trim(text.substr(0, colon));
+      std::string value = trim(text.substr(colon + 1));
+      if (auto r = prefixed(sip::validateHeaderName(name), "SIP header name"); !r) return r.error();
+      if (auto r = prefixed(sip::validateHeaderValue(value), ("SIP header " + name).c_str()); !r) return r.error();
+      req.sipHeaders.emplace_back(std::move(name), std::move(value));
+    }
+  }
+  return req;
+}
+
 Result<DtmfRequest> decodeDtmf(const Json& payload) {
   auto id = decodeCallId(payload);
   if (!id) return id.error();

@@ -52,6 +52,15 @@ Result<CallRequest> decodeCall(const Json& payload);
 // Requests that name only a call: hangup, hold, unhold (§2.4, §2.5).
 Result<std::string> decodeCallId(const Json& payload);
 
+// §2.3 `answer`: the browser's SDP answer to our offer, and optional extra SIP headers for
+// the 200 (`sipHeaders`: "Name: value" strings, validated like inviteParameters).
+struct AnswerRequest {
+  std::string callId;
+  std::string sdp;
+  std::vector<std::pair<std::string, std::string>> sipHeaders;
+};
+Result<AnswerRequest> decodeAnswer(const Json& payload);
+
 // §2.6 `sendDtmf`.
 struct DtmfRequest {
   std::string callId;

@@ -108,7 +108,16 @@ void ClientSession::onText(std::string_view text) {
     if (userSession_) userSession_->sendDtmf(dtmf->callId, dtmf->digits, dtmf->type);
     return;
   }
-  if (name == "answer" || name == "transfer") {
+  if (name == "answer") {
+    auto answer = decodeAnswer(payload);
+    if (!answer) {
+      auto callId = decodeCallId(payload);
+      return sendFail(name, answer.error().message, callId ? *callId : std::string());
+    }
+    if (!userSession_) return sendFail(name, "Unknown callId", answer->callId);
+    return userSession_->answer(answer->callId, answer->sdp, std::move(answer->sipHeaders));
+  }
+  if (name == "transfer") {
     auto callId = decodeCallId(payload);
     return sendFail(name, name + " is not supported yet", callId ? *callId : std::string());
   }
@@ -237,6 +246,11 @@ void ClientSession::onCallStatus(const gateway::CallSnapshot& call) {
 void ClientSession::onRemoteSdp(const std::string& callId, const std::string& sdp, bool isInitiator) {
   if (closing_) return;
   send("setRemoteSDP", Json::array({callId, sdp, isInitiator}));
+}
+
+void ClientSession::onIncomingCall(const gateway::CallSnapshot& call) {
+  if (closing_) return;
+  send("notifyIncomingCall", Json::array({callObject(call)}));
 }
 
 void ClientSession::onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) {

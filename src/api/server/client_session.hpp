@@ -47,6 +47,7 @@ class ClientSession final : public gateway::UserSession::Listener {
   void onRegistrationFailed(int sipStatus, const std::string& info) override;
   void onCallStatus(const gateway::CallSnapshot& call) override;
   void onRemoteSdp(const std::string& callId, const std::string& sdp, bool isInitiator) override;
+  void onIncomingCall(const gateway::CallSnapshot& call) override;
   void onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) override;
 
  private:

@@ -32,6 +32,12 @@ struct FakeUserSession : gateway::UserSession {
     lastCall = std::move(r);
   }
   void hangup(const std::string& id) override { log.push_back("hangup " + id); }
+  void answer(const std::string& id, const std::string& sdp,
+              std::vector<std::pair<std::string, std::string>> headers) override {
+    std::string text = "answer " + id + " " + sdp;
+    for (auto& [n, v] : headers) text += " " + n + "=" + v;
+    log.push_back(text);
+  }
   void hold(const std::string& id, bool on) override { log.push_back((on ? "hold " : "unhold ") + id); }
   void sendDtmf(const std::string& id, const std::string& d, const std::string& t) override {
     log.push_back("dtmf " + id + " " + d + " " + t);
@@ -193,6 +199,52 @@ TEST_F(ClientSessionTest, DtmfValidatesDigits) {
   ASSERT_EQ(sink.names(), std::vector<std::string>{"fail"});
   session.onText(frame("sendDtmf", {{"callId", "c1"}, {"dtmf", 5}}));
   EXPECT_EQ(factory.last->log.back(), "dtmf c1 5 RFC2833");
+}
+
+}  // namespace
+}  // namespace callgate::api
+
+namespace callgate::api {
+namespace {
+
+TEST_F(ClientSessionTest, IncomingCallFramesComeInProtocolOrder) {
+  session.onText(frame("connection", goodConnection()));
+  gateway::CallSnapshot call;
+  call.callId = "in-1";
+  call.incoming = true;
+  call.caller = "2000";
+  call.callee = "1000";
+  call.visibleName = "Bob";
+  call.status = gateway::CallStatus::Ring;
+  factory.last->listener.onRemoteSdp("in-1", "v=0 offer", false);
+  factory.last->listener.onIncomingCall(call);
+  factory.last->listener.onCallStatus(call);
+  EXPECT_EQ(sink.names(), (std::vector<std::string>{"getUserData", "setRemoteSDP", "notifyIncomingCall", "ring"}));
+  EXPECT_EQ(sink.frames[1]["data"], Json::array({"in-1", "v=0 offer", false}));
+  const Json& incoming = sink.frames[2]["data"][0];
+  EXPECT_EQ(incoming["callId"], "in-1");
+  EXPECT_EQ(incoming["incoming"], true);
+  EXPECT_EQ(incoming["caller"], "2000");
+  EXPECT_EQ(incoming["callee"], "1000");
+  EXPECT_EQ(incoming["visibleName"], "Bob");
+}
+
+TEST_F(ClientSessionTest, AnswerIsDecodedWithSipHeaders) {
+  session.onText(frame("connection", goodConnection()));
+  session.onText(frame("answer", {{"callId", "in-1"}, {"sdp", "v=0 answer"}, {"incoming", true},
+                                  {"sipHeaders", Json::array({"X-Agent: 7"})}}));
+  EXPECT_EQ(factory.last->log.back(), "answer in-1 v=0 answer X-Agent=7");
+}
+
+TEST_F(ClientSessionTest, AnswerWithoutSdpOrWithBadHeaderFails) {
+  session.onText(frame("connection", goodConnection()));
+  session.onText(frame("answer", {{"callId", "in-1"}}));
+  ASSERT_EQ(sink.names().back(), "fail");
+  EXPECT_EQ(sink.frames.back()["data"][0]["apiMethod"], "answer");
+  EXPECT_NE(sink.frames.back()["data"][0]["info"].get<std::string>().find("Missing sdp"), std::string::npos);
+  session.onText(frame("answer", {{"callId", "in-1"}, {"sdp", "v=0"}, {"sipHeaders", Json::array({"X-Bad: a\r\nb"})}}));
+  EXPECT_NE(sink.frames.back()["data"][0]["info"].get<std::string>().find("SIP header X-Bad"), std::string::npos);
+  EXPECT_EQ(factory.last->log, std::vector<std::string>{"start"});
 }
 
 }  // namespace

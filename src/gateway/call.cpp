@@ -1,0 +1,224 @@
+#include "gateway/call.hpp"
+
+#include <cctype>
+
+#include <boost/asio/post.hpp>
+
+#include "common/log.hpp"
+#include "sdp/parser.hpp"
+#include "sdp/session_update.hpp"
+#include "sdp/writer.hpp"
+
+namespace callgate::gateway {
+
+Call::Call(WorkerContext& worker, Owner& owner, CallSnapshot snapshot)
+    : worker_(worker), owner_(owner), snapshot_(std::move(snapshot)) {}
+
+Call::~Call() = default;
+
+void Call::report(CallStatus status, int sipStatus, std::string info) {
+  snapshot_.status = status;
+  snapshot_.sipStatus = sipStatus;
+  snapshot_.info = std::move(info);
+  CG_INFO("call {}: {}{}{}", snapshot_.callId, toString(status), snapshot_.info.empty() ? "" : " - ", snapshot_.info);
+  owner_.onCallStatus(snapshot_);
+}
+
+void Call::terminate(CallStatus status, int sipStatus, std::string info) {
+  if (!clientTerminal_) {
+    clientTerminal_ = true;
+    report(status, sipStatus, std::move(info));
+  }
+  if (bridge_) bridge_->close();
+  if (!sipDone_ && !hangupSent_) {
+    hangupSent_ = true;
+    sipHangup();
+  }
+  maybeDone();
+}
+
+void Call::sipFinished(CallStatus status, int sipStatus, std::string info) {
+  sipDone_ = true;
+  terminate(status, sipStatus, std::move(info));
+}
+
+void Call::hangup() {
+  CG_INFO("call {}: hangup by client", snapshot_.callId);
+  terminate(CallStatus::Finish, 0, "Normal call clearing");
+}
+
+void Call::abandon() {
+  clientTerminal_ = true;  // the client is gone: nothing more to tell it
+  terminate(CallStatus::Finish, 0, {});
+}
+
+Result<void> Call::answer(const std::string&, std::vector<std::pair<std::string, std::string>>) {
+  return makeError("Only an incoming call can be answered");
+}
+
+void Call::established() {
+  established_ = true;
+  report(CallStatus::Established, 200);
+  if (bridge_) bridge_->startMonitor();
+}
+
+void Call::maybeDone() {
+  if (!clientTerminal_ || !sipDone_ || doneReported_) return;
+  doneReported_ = true;
+  // Posted: the owner destroys us, which must not happen inside our own callback.
+  boost::asio::post(worker_.io, [alive = std::weak_ptr<char>(alive_), this] {
+    if (!alive.expired()) owner_.onCallDone(snapshot_.callId);
+  });
+}
+
+void Call::onMediaFailed(std::string reason, bool browserClosed) {
+  terminate(browserClosed ? CallStatus::Finish : CallStatus::Failed, 0, std::move(reason));
+}
+
+void Call::onSipDtmf(char digit) {
+  // Surfaced in the log today; the C++ client SDK will get it as a call event.
+  CG_INFO("call {}: the SIP side sent DTMF '{}'", snapshot_.callId, digit);
+}
+
+// --- hold / resume ---------------------------------------------------------------------------
+
+void Call::hold(bool on) {
+  const char* method = on ? "hold" : "unhold";
+  if (!established_ || clientTerminal_) {
+    owner_.onCallWarning(snapshot_.callId, method, "Call is not established");
+    return;
+  }
+  if (pending_ != Pending::None) {
+    owner_.onCallWarning(snapshot_.callId, method, "A hold or unhold is already in progress");
+    return;
+  }
+  sdp::Direction direction = on ? (remoteHold_ ? sdp::Direction::Inactive : sdp::Direction::SendOnly)
+                                : sdp::Direction::SendRecv;
+  pendingOffer_ = sdp::nextLocalDescription(localSipSdp_, direction);
+  if (auto sent = sipReInvite(sdp::write(pendingOffer_)); !sent) {
+    owner_.onCallWarning(snapshot_.callId, method, sent.error().message);
+    return;
+  }
+  pending_ = on ? Pending::Hold : Pending::Resume;
+  CG_INFO("call {}: {} requested (re-INVITE a={})", snapshot_.callId, method, sdp::toString(direction));
+}
+
+void Call::reportHoldState() {
+  if (clientTerminal_) return;
+  const CallStatus status = localHold_ || remoteHold_ ? CallStatus::Hold : CallStatus::Established;
+  report(status, 200);
+}
+
+Result<std::string> Call::handleRemoteOffer(const std::string& sdpText) {
+  if (!bridge_ || clientTerminal_) return makeError("the call is ending");
+  auto offer = sdp::parse(sdpText);
+  if (!offer) return makeError("Invalid SDP: " + offer.error().message);
+  auto plans = bridge_->plans();
+  if (auto refreshed = sdp::refreshPlans(plans, *offer, true); !refreshed) return refreshed.error();
+  std::vector<std::optional<sdp::Direction>> directions;
+  for (const auto& m : offer->media) {
+    sdp::Direction d = sdp::answerDirection(*offer, m);
+    // While we hold, we take nothing whatever the peer offers.
+    if (localHold_) d = sdp::makeDirection(sdp::sends(d), false);
+    directions.push_back(d);
+  }
+  sdp::SessionDescription answer = sdp::nextLocalDescription(localSipSdp_, sdp::Direction::SendRecv, directions);
+  if (auto applied = bridge_->applyPlans(std::move(plans)); !applied) return applied.error();
+  localSipSdp_ = answer;
+  const bool wasHeld = remoteHold_;
+  remoteHold_ = sdp::isRemoteHold(*offer);
+  CG_INFO("call {}: the SIP side re-offered ({})", snapshot_.callId, remoteHold_ ? "hold" : "active");
+  if (wasHeld != remoteHold_) reportHoldState();
+  return sdp::write(answer);
+}
+
+std::string Call::handleOfferRequested() {
+  pendingOffer_ = sdp::nextLocalDescription(localSipSdp_, localHold_ ? sdp::Direction::SendOnly : sdp::Direction::SendRecv);
+  pending_ = Pending::PeerOfferless;
+  return sdp::write(pendingOffer_);
+}
+
+void Call::handleRemoteAnswer(const std::string& sdpText) {
+  const Pending pending = pending_;
+  pending_ = Pending::None;
+  if (!bridge_ || clientTerminal_ || pending == Pending::None) return;
+  auto answer = sdp::parse(sdpText);
+  if (!answer) {
+    CG_WARN("call {}: unusable SDP answer to our re-offer: {}", snapshot_.callId, answer.error().message);
+    if (pending != Pending::PeerOfferless) {
+      owner_.onCallWarning(snapshot_.callId, "CallStatusEvent", "Invalid SDP in the answer to the re-INVITE");
+    }
+    return;
+  }
+  auto plans = bridge_->plans();
+  if (auto refreshed = sdp::refreshPlans(plans, *answer, false); !refreshed) {
+    CG_WARN("call {}: answer to our re-offer: {}", snapshot_.callId, refreshed.error().message);
+    return;
+  }
+  if (auto applied = bridge_->applyPlans(std::move(plans)); !applied) {
+    CG_WARN("call {}: answer to our re-offer: {}", snapshot_.callId, applied.error().message);
+  }
+  localSipSdp_ = pendingOffer_;
+  if (pending == Pending::PeerOfferless) return;
+  localHold_ = pending == Pending::Hold;
+  bridge_->setHeld(localHold_);
+  reportHoldState();
+}
+
+void Call::handleOfferRejected(int status, const std::string& reason) {
+  const Pending pending = pending_;
+  pending_ = Pending::None;
+  if (clientTerminal_ || pending == Pending::None || pending == Pending::PeerOfferless) return;
+  // Protocol §4.7: the call keeps its previous state; the client gets a warning.
+  const std::string what = pending == Pending::Hold ? "Hold" : "Unhold";
+  owner_.onCallWarning(snapshot_.callId, "CallStatusEvent",
+                       what + " failed: " + std::to_string(status) + " " + reason);
+}
+
+void Call::handleInfo(const std::string& contentType, const std::string& body) {
+  // application/dtmf-relay "Signal=5\r\nDuration=160" or application/dtmf "5".
+  std::string digit;
+  if (contentType.find("dtmf-relay") != std::string::npos) {
+    auto at = body.find("Signal=");
+    if (at != std::string::npos && at + 7 < body.size()) digit = body.substr(at + 7, 1);
+  } else if (contentType.find("application/dtmf") != std::string::npos && !body.empty()) {
+    digit = body.substr(0, 1);
+  }
+  if (!digit.empty() && (std::isalnum(static_cast<unsigned char>(digit[0])) || digit == "*" || digit == "#")) {
+    CG_INFO("call {}: the SIP side sent DTMF '{}' (SIP INFO)", snapshot_.callId, digit);
+  } else {
+    CG_INFO("call {}: SIP INFO {} ({} bytes)", snapshot_.callId, contentType, body.size());
+  }
+}
+
+// --- DTMF ------------------------------------------------------------------------------------
+
+Result<void> Call::sendDtmf(const std::string& digits, const std::string& type) {
+  if (!established_ || clientTerminal_) return makeError("Call is not established");
+  if (digits.empty()) return makeError("No DTMF digits");
+  // The DTMF events of RFC 4733 §3.2: 0-9 * # A-D.
+  for (char c : digits) {
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '*' && c != '#' && !(c >= 'A' && c <= 'D') &&
+        !(c >= 'a' && c <= 'd')) {
+      return makeError("Invalid DTMF digit");
+    }
+  }
+  if (type.empty() || type == "RFC2833") {
+    if (!bridge_) return makeError("Call has no media");
+    if (auto sent = bridge_->sendDtmf(digits); !sent) return sent;
+    CG_INFO("call {}: DTMF {} sent as RFC 4733 events", snapshot_.callId, digits);
+    return {};
+  }
+  const bool relay = type == "INFO_RELAY";
+  if (type != "INFO" && !relay) return makeError("Unknown DTMF type " + type + " (RFC2833, INFO or INFO_RELAY)");
+  for (char c : digits) {
+    const std::string digit(1, static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    Result<void> sent = relay ? sipInfo("application/dtmf-relay", "Signal=" + digit + "\r\nDuration=160\r\n")
+                              : sipInfo("application/dtmf", digit);
+    if (!sent) return sent;
+  }
+  CG_INFO("call {}: DTMF {} sent as {}", snapshot_.callId, digits, type);
+  return {};
+}
+
+}  // namespace callgate::gateway

@@ -1,0 +1,112 @@
+#pragma once
+// Call: what an outgoing and an incoming call have in common once SIP and media are set up —
+// WCS status reporting, the media bridge, hold/resume and the peer's re-INVITEs (the browser
+// is never renegotiated, protocol §4.7: only the SIP side and the relay change), DTMF, and
+// the orderly end (one terminal status to the client, then SIP and media finish, then the
+// owner may destroy the call).
+//
+// Subclasses (OutgoingCall, IncomingCall) own the SIP INVITE usage and forward its mid-call
+// events (InviteSession::Listener) to the handle* methods here.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "gateway/media_bridge.hpp"
+#include "gateway/user_session.hpp"
+#include "gateway/worker_context.hpp"
+#include "sdp/session_description.hpp"
+
+namespace callgate::gateway {
+
+class Call : public MediaBridge::Listener {
+ public:
+  class Owner {
+   public:
+    virtual void onCallStatus(const CallSnapshot& call) = 0;
+    // The SDP for the browser, once per call: an answer (isInitiator) or an offer.
+    virtual void onRemoteSdp(const std::string& callId, const std::string& sdp, bool isInitiator) = 0;
+    // A new incoming call, after its offer went out with onRemoteSdp (protocol §3.3).
+    virtual void onIncomingCall(const CallSnapshot& call) = 0;
+    // A client request about this call was refused; the call goes on.
+    virtual void onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) = 0;
+    // SIP and media are finished: the owner may destroy the call (posted, never inside it).
+    virtual void onCallDone(const std::string& callId) = 0;
+
+   protected:
+    ~Owner() = default;
+  };
+
+  virtual ~Call();
+
+  virtual void start() = 0;
+  // Client hangup: FINISH now, CANCEL / reject / BYE in the background.
+  void hangup();
+  // The client went away: like hangup, but no events to the client at all.
+  void abandon();
+  // The client's answer to an incoming call (protocol §2.3).
+  virtual Result<void> answer(const std::string& browserSdp, std::vector<std::pair<std::string, std::string>> headers);
+  // Hold (a=sendonly, or inactive when the peer holds too) or resume (sendrecv) by re-INVITE.
+  // HOLD / ESTABLISHED follow the SIP outcome; a refusal leaves the call as it was and the
+  // client gets a warning.
+  void hold(bool on);
+  // Protocol §2.6: type RFC2833 (or empty) = RFC 4733 events on the SIP RTP leg; INFO =
+  // SIP INFO application/dtmf; INFO_RELAY = application/dtmf-relay. The error text is the
+  // warning for the client; nothing is sent then.
+  Result<void> sendDtmf(const std::string& digits, const std::string& type);
+
+  const std::string& callId() const { return snapshot_.callId; }
+
+ protected:
+  Call(WorkerContext& worker, Owner& owner, CallSnapshot snapshot);
+
+  // --- the SIP usage, implemented by the subclass -------------------------------------------
+  virtual void sipHangup() = 0;  // CANCEL, reject or BYE as the state demands
+  virtual Result<void> sipReInvite(std::string sdp) = 0;
+  virtual Result<void> sipInfo(std::string contentType, std::string body) = 0;
+
+  // --- InviteSession::Listener, forwarded by the subclass ------------------------------------
+  Result<std::string> handleRemoteOffer(const std::string& sdp);
+  std::string handleOfferRequested();
+  void handleRemoteAnswer(const std::string& sdp);
+  void handleOfferRejected(int status, const std::string& reason);
+  void handleInfo(const std::string& contentType, const std::string& body);
+
+  // MediaBridge::Listener
+  void onMediaFailed(std::string reason, bool browserClosed) override;
+  void onSipDtmf(char digit) override;
+
+  void report(CallStatus status, int sipStatus = 0, std::string info = {});
+  // Ends the call for the client with a terminal status and tears SIP and media down.
+  void terminate(CallStatus status, int sipStatus, std::string info);
+  // The SIP usage reported its terminal event.
+  void sipFinished(CallStatus status, int sipStatus, std::string info);
+  // After the 2xx/ACK: ESTABLISHED and the media watch.
+  void established();
+
+  WorkerContext& worker_;
+  Owner& owner_;
+  CallSnapshot snapshot_;
+  std::unique_ptr<MediaBridge> bridge_;
+  // The SIP-side description we sent last (our offer or answer): the base of every re-offer.
+  sdp::SessionDescription localSipSdp_;
+  bool clientTerminal_ = false;  // a terminal status was reported (or the client is gone)
+  bool sipDone_ = false;
+  bool established_ = false;
+
+ private:
+  enum class Pending { None, Hold, Resume, PeerOfferless };
+  void maybeDone();
+  void reportHoldState();
+
+  bool hangupSent_ = false;
+  bool doneReported_ = false;
+  bool localHold_ = false;
+  bool remoteHold_ = false;
+  Pending pending_ = Pending::None;
+  sdp::SessionDescription pendingOffer_;
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
+};
+
+}  // namespace callgate::gateway
