@@ -1,8 +1,10 @@
 // DTMF via SIP INFO on an answered outgoing call (protocol §2.6, RFC 6086): after ESTABLISHED
 // the client sends sendDtmf {dtmf:"1#", type:"INFO_RELAY"} then {dtmf:"5", type:"INFO"}; sipp
 // (uas_answer_dtmf_info.xml) must receive three in-dialog INFOs in that order (dtmf-relay
-// Signal=1, Signal=#, then application/dtmf "5") and answers each 200. RFC2833 is not
-// supported yet: it gets a `fail` warning and sends nothing. Then the client hangs up (BYE).
+// Signal=1, Signal=#, then application/dtmf "5") and answers each 200. RFC2833 goes into
+// the RTP stream (tests/e2e/dtmf_rfc2833 checks the packets), so it sends no INFO and no
+// warning; an invalid digit and an unknown type are warned and send nothing. Then the client
+// hangs up (BYE).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { portPlan, sleep, testContext } from '../lib/callgate.mjs';
@@ -12,7 +14,7 @@ import { assertHealthy, expectSippSuccess, receivedRequests, startCallTest } fro
 
 const ports = portPlan(17);
 
-test('DTMF as SIP INFO in order, RFC2833 warned', async () => {
+test('DTMF as SIP INFO in order; bad digit and type warned', async () => {
   const ctx = testContext('dtmf_info');
   await ctx.run(async () => {
     const { sipp, callgate, client } = await startCallTest(ctx, ports, { scenario: 'uas_answer_dtmf_info.xml' });
@@ -20,8 +22,11 @@ test('DTMF as SIP INFO in order, RFC2833 warned', async () => {
     await client.waitForCall(callId, 'ESTABLISHED', 8000);
 
     client.send('sendDtmf', { callId, dtmf: '9', type: 'RFC2833' });
+    client.send('sendDtmf', { callId, dtmf: '9x', type: 'RFC2833' });
     const warn = await client.waitFor({ message: 'fail', apiMethod: 'sendDtmf' }, 3000);
-    assert.equal(warn.data[0].info, 'DTMF type RFC2833 is not supported yet');
+    assert.equal(warn.data[0].info, "Invalid DTMF digit 'x'");
+    client.send('sendDtmf', { callId, dtmf: '9', type: 'SMOKE' });
+    await client.waitFor((m) => m.message === 'fail' && m.data?.[0]?.info?.startsWith('Invalid DTMF type'), 3000);
 
     client.send('sendDtmf', { callId, dtmf: '1#', type: 'INFO_RELAY' });
     client.send('sendDtmf', { callId, dtmf: '5', type: 'INFO' });
@@ -47,7 +52,9 @@ test('DTMF as SIP INFO in order, RFC2833 warned', async () => {
     assert.equal(receivedRequests(r.parsed, 'BYE').length, 1, 'BYE after hangup');
 
     const warnings = client.messages('fail').filter((m) => m.data?.[0]?.apiMethod === 'sendDtmf');
-    assert.equal(warnings.length, 1, `only the RFC2833 request warned: ${JSON.stringify(warnings)}`);
+    assert.deepEqual(warnings.map((w) => w.data[0].info),
+      ["Invalid DTMF digit 'x'", "Invalid DTMF type 'SMOKE': expected RFC2833, INFO or INFO_RELAY"],
+      'only the bad digit and the unknown type warned');
     assertHealthy(client, callgate);
   });
 });
