@@ -86,11 +86,13 @@ export async function startStaticServer(port) {
  * Launches headless Chromium (Debian package) with a fresh profile and opens the test page.
  * Console output and page errors go to <dir>/browser.log. Returns {browser, page, close()}.
  */
-export async function openTestPage(dir, pageUrl) {
+export async function openTestPage(dir, pageUrl, { browser: shared = null, logName = 'browser.log' } = {}) {
   const { chromium } = require('playwright-core');
-  const logFile = path.join(dir, 'browser.log');
+  const logFile = path.join(dir, logName);
   const log = (line) => fs.appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
-  const browser = await chromium.launch({
+  // opts.browser: open the page in a new context of an already running Chromium (several
+  // phones in one test); close() then closes only that context.
+  const browser = shared ?? await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
@@ -109,7 +111,8 @@ export async function openTestPage(dir, pageUrl) {
     logFile,
     async close() {
       try {
-        await browser.close();
+        if (shared) await context.close();
+        else await browser.close();
       } catch {
         /* already gone */
       }
@@ -156,17 +159,18 @@ export async function waitCallTerminal(page, timeoutMs) {
  * 127.0.0.1:5072 with digest auth), then a sipp UAS with `calleeScenario` listens on 5072 with
  * RTP echo on 6000. Returns {callee} (the UAS handle).
  */
-export async function startSipSide(procs, calleeScenario) {
+export async function startSipSide(procs, calleeScenario, calleeOpts = {}) {
   await startKamailio(procs, E2E.kamailio);
-  return { callee: await startRegisteredCallee(procs, calleeScenario) };
+  return { callee: await startRegisteredCallee(procs, calleeScenario, calleeOpts) };
 }
 
 /**
  * The phone behind whichever SIP server listens on E2E.kamailio: sipp registers 1001 there
  * (Contact 127.0.0.1:E2E.callee, digest auth), then a sipp UAS with `calleeScenario` listens
  * on E2E.callee with RTP echo on E2E.calleeMedia. Returns the UAS handle.
+ * calleeOpts.keys: extra sipp -key values for the UAS scenario (e.g. {probe_port: 6100}).
  */
-export async function startRegisteredCallee(procs, calleeScenario) {
+export async function startRegisteredCallee(procs, calleeScenario, calleeOpts = {}) {
   const reg = await startSipp(procs, {
     scenario: 'kam_register.xml',
     name: 'sipp-register-1001',
@@ -186,6 +190,7 @@ export async function startRegisteredCallee(procs, calleeScenario) {
     mediaPort: E2E.calleeMedia,
     rtpEcho: true,
     service: '1001',
+    keys: calleeOpts.keys ?? {},
     timeoutSec: 90,
   });
   return callee;
@@ -218,11 +223,11 @@ export { waitUntil };
  * or none), callgate (--sip-port 5080 --ws-port 8080 --wss-port 0 on 127.0.0.1), the static
  * server and Chromium with the test page. Returns {callee, callgate, page, browserLog}.
  */
-export async function startE2eStack(ctx, { calleeScenario = null, callgateArgs = [] } = {}) {
+export async function startE2eStack(ctx, { calleeScenario = null, callgateArgs = [], calleeKeys = {} } = {}) {
   const { startCallgate } = await import('./callgate.mjs');
   let callee = null;
   if (calleeScenario) {
-    ({ callee } = await startSipSide(ctx.procs, calleeScenario));
+    ({ callee } = await startSipSide(ctx.procs, calleeScenario, { keys: calleeKeys }));
   } else {
     await startKamailio(ctx.procs, E2E.kamailio);
   }
@@ -258,4 +263,96 @@ export async function assertTwoWayAudio(page) {
   assert.ok(later.totalAudioEnergy > 0, `echoed audio has energy: ${JSON.stringify(later)}`);
   console.log(`audio stats: ${JSON.stringify(later)}`);
   return later;
+}
+
+/**
+ * Adds window.cgx to the test page (the page itself only knows outgoing calls and keeps its
+ * call object private): Web SDK calls the test can drive — incoming calls (session
+ * INCOMING_CALL), answer, hangup, hold/unhold, sendDTMF — on the session made by cg.connect().
+ * Call statuses go to window.cg.events as {kind:'call', status, callId, incoming}, so
+ * waitPageEvent/waitCallTerminal keep working; each INCOMING_CALL adds
+ * {kind:'incoming', status:'INCOMING_CALL', callId, caller, callee, visibleName}.
+ * Call after cg.connect() (the session must exist), before the first incoming INVITE.
+ */
+export async function installCallApi(page) {
+  await page.evaluate(() => {
+    if (window.cgx) return;
+    const CALL_STATUS = Flashphoner.constants.CALL_STATUS;
+    const SESSION_STATUS = Flashphoner.constants.SESSION_STATUS;
+    const el = (id) => document.getElementById(id);
+    const cgx = { calls: [], current: null };
+    window.cgx = cgx;
+    const push = (e) => window.cg.events.push({ t: Date.now(), ...e });
+    function track(call, incoming) {
+      cgx.calls.push(call);
+      cgx.current = call;
+      Object.keys(CALL_STATUS).forEach((k) => {
+        const st = CALL_STATUS[k];
+        call.on(st, (c) => push({ kind: 'call', status: st, callId: call.id(), incoming,
+          info: c && c.getInfo ? c.getInfo() : undefined }));
+      });
+    }
+    const session = window.cg.session();
+    if (!session) throw new Error('installCallApi: cg.connect() first');
+    session.on(SESSION_STATUS.INCOMING_CALL, (call) => {
+      track(call, true);
+      push({ kind: 'incoming', status: 'INCOMING_CALL', callId: call.id(), caller: call.caller(),
+        callee: call.callee(), visibleName: call.visibleName() });
+    });
+    const cur = () => {
+      if (!cgx.current) throw new Error('no call');
+      return cgx.current;
+    };
+    cgx.call = (callee) => {
+      const call = session.createCall({
+        callee,
+        localVideoDisplay: el('localDisplay'), remoteVideoDisplay: el('remoteDisplay'),
+        constraints: { audio: true, video: false }, receiveVideo: false,
+      });
+      track(call, false);
+      call.call();
+      return call.id();
+    };
+    cgx.answer = () => {
+      cur().answer({ localVideoDisplay: el('localDisplay'), remoteVideoDisplay: el('remoteDisplay'),
+        constraints: { audio: true, video: false } });
+      return cur().id();
+    };
+    cgx.status = () => (cgx.current ? cgx.current.status() : null);
+    cgx.hangup = () => cur().hangup();
+    cgx.hold = () => cur().hold();
+    cgx.unhold = () => cur().unhold();
+    cgx.sendDTMF = (digits, type) => cur().sendDTMF(digits, type);
+  });
+}
+
+/** Waits for a call event {kind:'call', status} (of callId if given) recorded by installCallApi. */
+export async function waitCallEvent(page, status, timeoutMs, callId = null) {
+  const handle = await page
+    .waitForFunction(
+      ([s, id]) => window.cg.events.find((e) => e.kind === 'call' && e.status === s && (!id || e.callId === id)),
+      [status, callId],
+      { timeout: timeoutMs, polling: 100 },
+    )
+    .catch(async (err) => {
+      const ev = await pageEvents(page).catch(() => []);
+      throw new Error(`timeout after ${timeoutMs} ms waiting for call ${status}${callId ? ' of ' + callId : ''}; page events: ${ev.map((e) => `${e.kind}:${e.status}${e.callId ? '[' + e.callId.slice(0, 8) + ']' : ''}${e.info ? '(' + e.info + ')' : ''}`).join(', ')} (${err.message.split('\n')[0]})`);
+    });
+  return handle.jsonValue();
+}
+
+/** Waits for the n-th (1-based) INCOMING_CALL recorded by installCallApi; returns it. */
+export async function waitIncomingCall(page, timeoutMs, n = 1) {
+  const handle = await page
+    .waitForFunction((k) => window.cg.events.filter((e) => e.kind === 'incoming')[k - 1], n, { timeout: timeoutMs, polling: 100 })
+    .catch(async (err) => {
+      const ev = await pageEvents(page).catch(() => []);
+      throw new Error(`no INCOMING_CALL #${n} within ${timeoutMs} ms; page events: ${ev.map((e) => `${e.kind}:${e.status}`).join(', ')} (${err.message.split('\n')[0]})`);
+    });
+  return handle.jsonValue();
+}
+
+/** Browser audio counters now (cg.stats of the newest PeerConnection). */
+export function audioStats(page) {
+  return page.evaluate(() => window.cg.stats());
 }
