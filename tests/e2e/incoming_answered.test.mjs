@@ -8,16 +8,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertRunning, testContext } from '../lib/callgate.mjs';
 import {
-  E2E, assertTwoWayAudio, e2eAccount, installCallApi, pageEvents, startE2eStack, waitCallEvent, waitCallTerminal,
-  waitIncomingCall, waitPageEvent,
+  assertTwoWayAudio, e2eAccount, installCallApi, pageEvents, startCallingPhone, startE2eStack, waitCallEvent, waitCallTerminal,
+  routeSetProblem, waitIncomingCall, waitPageEvent,
 } from '../lib/e2e.mjs';
-import { LOOPBACK } from '../lib/procs.mjs';
-import { parseSippMessages, startSipp } from '../lib/sipp.mjs';
 import { expectSippSuccess } from '../lib/sipp_tests.mjs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 test('e2e incoming: phone calls the page, answer, two-way audio, page hangs up', async () => {
   const ctx = testContext('e2e_incoming_answered');
@@ -27,24 +21,15 @@ test('e2e incoming: phone calls the page, answer, two-way audio, page hangs up',
     await installCallApi(page);
     await waitPageEvent(page, 'session', 'REGISTERED', 10000);
 
-    const phone = await startSipp(ctx.procs, {
-      scenario: path.join(HERE, 'e2e_uac_call_answered.xml'),
-      name: 'sipp-phone-1001',
-      port: 5073,
-      remote: `${LOOPBACK}:${E2E.kamailio}`,
-      mediaPort: E2E.calleeMedia,
-      rtpEcho: true,
-      service: '1000',
-      auth: { user: '1001', password: '1234' },
-      keys: { caller: '1001' },
-      timeoutSec: 90,
-    });
+    const phone = await startCallingPhone(ctx.procs, { scenario: 'e2e_uac_call_answered.xml' });
 
     const inc = await waitIncomingCall(page, 15000);
     assert.equal(inc.caller, '1001', `INCOMING_CALL caller: ${JSON.stringify(inc)}`);
     await waitCallEvent(page, 'RING', 10000, inc.callId);
     await page.evaluate(() => window.cgx.answer());
-    await waitCallEvent(page, 'ESTABLISHED', 15000, inc.callId);
+    await waitCallEvent(page, 'ESTABLISHED', 15000, inc.callId).catch((err) => {
+      throw new Error(`${err.message}\n${routeSetProblem(phone)}`);
+    });
 
     await assertTwoWayAudio(page);
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { startKamailio } from './kamailio.mjs';
 import { LOOPBACK, REPO_ROOT, TESTS_DIR, waitUntil } from './procs.mjs';
-import { startSipp } from './sipp.mjs';
+import { parseSippMessages, sipHeader, startSipp } from './sipp.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -355,4 +355,39 @@ export async function waitIncomingCall(page, timeoutMs, n = 1) {
 /** Browser audio counters now (cg.stats of the newest PeerConnection). */
 export function audioStats(page) {
   return page.evaluate(() => window.cg.stats());
+}
+
+/**
+ * A sipp phone calling a browser through Kamailio: UAC `scenario` (tests/e2e/ file name or
+ * absolute path) as `caller` (digest credentials for Kamailio's 407, password 1234) to
+ * `callee`, SIP port `port`, RTP on `mediaPort` with sipp's RTP echo. Returns the sipp handle.
+ */
+export function startCallingPhone(procs, { scenario, name, port = 5073, caller = '1001', callee = '1000', mediaPort = E2E.calleeMedia, keys = {}, timeoutSec = 90 }) {
+  return startSipp(procs, {
+    scenario: path.isAbsolute(scenario) ? scenario : path.join(TESTS_DIR, 'e2e', scenario),
+    name: name ?? `sipp-phone-${caller}`,
+    port,
+    remote: `${LOOPBACK}:${E2E.kamailio}`,
+    mediaPort,
+    rtpEcho: true,
+    service: callee,
+    auth: { user: caller, password: '1234' },
+    keys: { caller, ...keys },
+    timeoutSec,
+  });
+}
+
+/**
+ * Explains a call that never got its ACK through Kamailio: RFC 3261 12.1.1 makes the UAS copy
+ * the INVITE's Record-Route into its 2xx; without it the caller's ACK/BYE carry no Route and
+ * Kamailio (loose_route) drops them. Returns a sentence for an error message ('' if fine).
+ */
+export function routeSetProblem(phone) {
+  const parsed = parseSippMessages(phone.messages());
+  const ok = parsed.find((m) => m.dir === 'received' && /^SIP\/2\.0 200/.test(m.text) && /^CSeq:\s*\d+ INVITE/im.test(m.text));
+  if (!ok) return 'the phone got no 200 for its INVITE';
+  if (!sipHeader(ok.text, 'Record-Route')) {
+    return 'the 200 OK the phone got has no Record-Route (RFC 3261 12.1.1: the UAS copies the INVITE\'s Record-Route), so its ACK carries no Route and Kamailio drops it:\n' + ok.text.split(/\r?\n\r?\n/)[0];
+  }
+  return '';
 }
