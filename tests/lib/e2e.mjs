@@ -326,17 +326,20 @@ export async function installCallApi(page) {
   });
 }
 
-/** Waits for a call event {kind:'call', status} (of callId if given) recorded by installCallApi. */
-export async function waitCallEvent(page, status, timeoutMs, callId = null) {
+/**
+ * Waits for the nth (1-based) call event {kind:'call', status} (of callId if given) recorded by
+ * installCallApi; returns it.
+ */
+export async function waitCallEvent(page, status, timeoutMs, callId = null, nth = 1) {
   const handle = await page
     .waitForFunction(
-      ([s, id]) => window.cg.events.find((e) => e.kind === 'call' && e.status === s && (!id || e.callId === id)),
-      [status, callId],
+      ([s, id, n]) => window.cg.events.filter((e) => e.kind === 'call' && e.status === s && (!id || e.callId === id))[n - 1],
+      [status, callId, nth],
       { timeout: timeoutMs, polling: 100 },
     )
     .catch(async (err) => {
       const ev = await pageEvents(page).catch(() => []);
-      throw new Error(`timeout after ${timeoutMs} ms waiting for call ${status}${callId ? ' of ' + callId : ''}; page events: ${ev.map((e) => `${e.kind}:${e.status}${e.callId ? '[' + e.callId.slice(0, 8) + ']' : ''}${e.info ? '(' + e.info + ')' : ''}`).join(', ')} (${err.message.split('\n')[0]})`);
+      throw new Error(`timeout after ${timeoutMs} ms waiting for call ${status}${nth > 1 ? ' #' + nth : ''}${callId ? ' of ' + callId : ''}; page events: ${ev.map((e) => `${e.kind}:${e.status}${e.callId ? '[' + e.callId.slice(0, 8) + ']' : ''}${e.info ? '(' + e.info + ')' : ''}`).join(', ')} (${err.message.split('\n')[0]})`);
     });
   return handle.jsonValue();
 }
