@@ -8,8 +8,27 @@
 #include "sdp/parser.hpp"
 #include "sdp/session_update.hpp"
 #include "sdp/writer.hpp"
+#include "sip/identity_validation.hpp"
 
 namespace callgate::gateway {
+
+// A callee typed as a plain user or user@host must already be a valid SIP user part: a
+// number with a space is refused with the reason rather than silently escaped into a
+// different number (mission.md "Known problem"). Full sip:/sips:/tel: URIs are parsed by
+// the UA as given, escapes included.
+Result<void> validateCallee(std::string_view callee, std::string_view what) {
+  for (std::string_view scheme : {"sip:", "sips:", "tel:"})
+    if (callee.substr(0, scheme.size()) == scheme) return {};
+  auto at = callee.find('@');
+  if (auto r = sip::validateUserPart(callee.substr(0, at)); !r) return makeError("Invalid " + std::string(what) + ": " + r.error().message);
+  if (at != std::string_view::npos) {
+    std::string_view host = callee.substr(at + 1);
+    if (!host.empty() && host.front() != '[')
+      if (auto colon = host.rfind(':'); colon != std::string_view::npos) host = host.substr(0, colon);
+    if (auto r = sip::validateHost(host); !r) return makeError("Invalid " + std::string(what) + ": " + r.error().message);
+  }
+  return {};
+}
 
 Call::Call(WorkerContext& worker, Owner& owner, CallSnapshot snapshot)
     : worker_(worker), owner_(owner), snapshot_(std::move(snapshot)) {}
@@ -189,6 +208,33 @@ void Call::handleInfo(const std::string& contentType, const std::string& body) {
   } else {
     CG_INFO("call {}: SIP INFO {} ({} bytes)", snapshot_.callId, contentType, body.size());
   }
+}
+
+// --- transfer --------------------------------------------------------------------------------
+
+Result<void> Call::transfer(const std::string& target) {
+  if (!established_ || clientTerminal_) return makeError("Call is not established");
+  if (target.empty()) return makeError("No transfer target");
+  if (auto sent = sipRefer(target); !sent) return sent;
+  CG_INFO("call {}: blind transfer to '{}' requested", snapshot_.callId, target);
+  return {};
+}
+
+void Call::handleTransferProgress(int status, const std::string& reason, bool final) {
+  CG_INFO("call {}: transfer progress {} {}{}", snapshot_.callId, status, reason, final ? " (final)" : "");
+  if (!final || clientTerminal_) return;
+  if (status >= 200 && status < 300) {
+    // Only COMPLETED is sent: the Web SDK parks the PeerConnection on any other status.
+    owner_.onTransferCompleted(snapshot_.callId);
+    terminate(CallStatus::Finish, 0, "Transferred");
+    return;
+  }
+  owner_.onCallWarning(snapshot_.callId, "transfer", "Transfer failed: " + std::to_string(status) + " " + reason);
+}
+
+Result<void> Call::handleReferRequested(const std::string& referTo) {
+  CG_INFO("call {}: the SIP side asked to transfer us to {}", snapshot_.callId, referTo);
+  return makeError("callgate does not act on transfer requests from the SIP side");
 }
 
 // --- DTMF ------------------------------------------------------------------------------------

@@ -20,6 +20,11 @@
 
 namespace callgate::gateway {
 
+// A callee or transfer target typed as a plain user or user@host must already be a valid SIP
+// user part (mission.md "Known problem"); sip:/sips:/tel: URIs are left to the UA's parser.
+// The error names what is wrong ("Invalid callee: character ' ' not allowed ...").
+Result<void> validateCallee(std::string_view callee, std::string_view what = "callee");
+
 class Call : public MediaBridge::Listener {
  public:
   class Owner {
@@ -29,6 +34,8 @@ class Call : public MediaBridge::Listener {
     virtual void onRemoteSdp(const std::string& callId, const std::string& sdp, bool isInitiator) = 0;
     // A new incoming call, after its offer went out with onRemoteSdp (protocol §3.3).
     virtual void onIncomingCall(const CallSnapshot& call) = 0;
+    // Our blind transfer succeeded (the target answered); the call then ends (FINISH).
+    virtual void onTransferCompleted(const std::string& callId) = 0;
     // A client request about this call was refused; the call goes on.
     virtual void onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) = 0;
     // SIP and media are finished: the owner may destroy the call (posted, never inside it).
@@ -55,6 +62,9 @@ class Call : public MediaBridge::Listener {
   // SIP INFO application/dtmf; INFO_RELAY = application/dtmf-relay. The error text is the
   // warning for the client; nothing is sent then.
   Result<void> sendDtmf(const std::string& digits, const std::string& type);
+  // Blind transfer (protocol §4.9): REFER to `target` (user, user@host or URI). Success:
+  // onTransferCompleted, then FINISH; failure: a warning, the call stays as it was.
+  Result<void> transfer(const std::string& target);
 
   const std::string& callId() const { return snapshot_.callId; }
 
@@ -65,6 +75,7 @@ class Call : public MediaBridge::Listener {
   virtual void sipHangup() = 0;  // CANCEL, reject or BYE as the state demands
   virtual Result<void> sipReInvite(std::string sdp) = 0;
   virtual Result<void> sipInfo(std::string contentType, std::string body) = 0;
+  virtual Result<void> sipRefer(const std::string& target) = 0;
 
   // --- InviteSession::Listener, forwarded by the subclass ------------------------------------
   Result<std::string> handleRemoteOffer(const std::string& sdp);
@@ -72,6 +83,8 @@ class Call : public MediaBridge::Listener {
   void handleRemoteAnswer(const std::string& sdp);
   void handleOfferRejected(int status, const std::string& reason);
   void handleInfo(const std::string& contentType, const std::string& body);
+  void handleTransferProgress(int status, const std::string& reason, bool final);
+  Result<void> handleReferRequested(const std::string& referTo);
 
   // MediaBridge::Listener
   void onMediaFailed(std::string reason, bool browserClosed) override;

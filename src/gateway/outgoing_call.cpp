@@ -39,25 +39,6 @@ OutgoingCall::OutgoingCall(WorkerContext& worker, sip::ua::Account account, Outg
 
 OutgoingCall::~OutgoingCall() = default;
 
-namespace {
-// A callee typed as a plain user or user@host must already be a valid SIP user part: a
-// number with a space is refused with the reason rather than silently escaped into a
-// different number (mission.md "Known problem"). Full sip:/sips:/tel: URIs are parsed by
-// the UA as given, escapes included.
-Result<void> validateCallee(std::string_view callee) {
-  for (std::string_view scheme : {"sip:", "sips:", "tel:"})
-    if (callee.substr(0, scheme.size()) == scheme) return {};
-  auto at = callee.find('@');
-  if (auto r = sip::validateUserPart(callee.substr(0, at)); !r) return makeError("Invalid callee: " + r.error().message);
-  if (at != std::string_view::npos) {
-    std::string_view host = callee.substr(at + 1);
-    if (!host.empty() && host.front() != '[')
-      if (auto colon = host.rfind(':'); colon != std::string_view::npos) host = host.substr(0, colon);
-    if (auto r = sip::validateHost(host); !r) return makeError("Invalid callee: " + r.error().message);
-  }
-  return {};
-}
-}  // namespace
 
 Result<void> OutgoingCall::prepare() {
   if (auto r = validateCallee(request_.callee); !r) return r;
@@ -187,6 +168,13 @@ Result<void> OutgoingCall::sipReInvite(std::string sdp) { return invite_->sendRe
 
 Result<void> OutgoingCall::sipInfo(std::string contentType, std::string body) {
   return invite_->sendInfo(std::move(contentType), std::move(body));
+}
+
+Result<void> OutgoingCall::sipRefer(const std::string& target) {
+  if (auto valid = validateCallee(target, "transfer target"); !valid) return valid;
+  auto uri = sip::ua::calleeUri(target, account_.domain);
+  if (!uri) return makeError("Invalid transfer target: " + uri.error().message);
+  return invite_->sendRefer(uri->serialize());
 }
 
 }  // namespace callgate::gateway

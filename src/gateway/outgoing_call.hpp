@@ -38,11 +38,16 @@ class OutgoingCall final : public Call, public sip::ua::OutgoingInvite::Listener
   void onRemoteAnswer(const std::string& sdp) override { handleRemoteAnswer(sdp); }
   void onOfferRejected(int status, const std::string& reason) override { handleOfferRejected(status, reason); }
   void onInfo(const std::string& contentType, const std::string& body) override { handleInfo(contentType, body); }
+  void onTransferProgress(int status, const std::string& reason, bool final) override {
+    handleTransferProgress(status, reason, final);
+  }
+  Result<void> onReferRequested(const std::string& referTo) override { return handleReferRequested(referTo); }
 
   // Call
   void sipHangup() override;
   Result<void> sipReInvite(std::string sdp) override;
   Result<void> sipInfo(std::string contentType, std::string body) override;
+  Result<void> sipRefer(const std::string& target) override;
 
   Result<void> prepare();
   // Applies a SIP answer SDP: builds the browser answer and media plans. The browser gets

@@ -157,6 +157,16 @@ void SipUserSession::onRemoteSdp(const std::string& callId, const std::string& s
   if (!closing_) listener_.onRemoteSdp(callId, sdp, isInitiator);
 }
 
+void SipUserSession::transfer(const std::string& callId, const std::string& target) {
+  auto it = calls_.find(callId);
+  if (it == calls_.end()) return listener_.onCallWarning(callId, "transfer", "Unknown callId");
+  if (auto sent = it->second->transfer(target); !sent) listener_.onCallWarning(callId, "transfer", sent.error().message);
+}
+
+void SipUserSession::onTransferCompleted(const std::string& callId) {
+  if (!closing_) listener_.onTransferCompleted(callId);
+}
+
 void SipUserSession::onIncomingCall(const CallSnapshot& call) {
   if (!closing_) listener_.onIncomingCall(call);
 }

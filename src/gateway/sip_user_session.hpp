@@ -35,6 +35,7 @@ class SipUserSession final : public UserSession,
   void hangup(const std::string& callId) override;
   void hold(const std::string& callId, bool on) override;
   void sendDtmf(const std::string& callId, const std::string& digits, const std::string& type) override;
+  void transfer(const std::string& callId, const std::string& target) override;
   void close(std::function<void()> done) override;
 
  private:
@@ -45,6 +46,7 @@ class SipUserSession final : public UserSession,
   void onCallStatus(const CallSnapshot& call) override;
   void onRemoteSdp(const std::string& callId, const std::string& sdp, bool isInitiator) override;
   void onIncomingCall(const CallSnapshot& call) override;
+  void onTransferCompleted(const std::string& callId) override;
   void onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) override;
   void onCallDone(const std::string& callId) override;
   // IncomingCallTarget

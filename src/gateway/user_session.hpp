@@ -67,6 +67,8 @@ class UserSession {
     // A SIP call for this client, right after its offer (onRemoteSdp, isInitiator=false) and
     // before its RING status (protocol §3.3, §4.6).
     virtual void onIncomingCall(const CallSnapshot& call) = 0;
+    // Our blind transfer of this call succeeded (protocol §3.10 notifyTransferEvent COMPLETED).
+    virtual void onTransferCompleted(const std::string& callId) = 0;
     // A request about a call was refused but the call goes on (unknown or duplicate callId,
     // an unsupported operation): the client gets a `fail` naming `apiMethod`.
     virtual void onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) = 0;
@@ -85,6 +87,7 @@ class UserSession {
                       std::vector<std::pair<std::string, std::string>> sipHeaders) = 0;
   virtual void hold(const std::string& callId, bool on) = 0;
   virtual void sendDtmf(const std::string& callId, const std::string& digits, const std::string& type) = 0;
+  virtual void transfer(const std::string& callId, const std::string& target) = 0;
   // Ends every call and un-REGISTERs; `done` runs when finished or timed out (bounded).
   // No listener callbacks fire after close() is called.
   virtual void close(std::function<void()> done) = 0;

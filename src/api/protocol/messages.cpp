@@ -181,6 +181,19 @@ Result<AnswerRequest> decodeAnswer(const Json& payload) {
   return req;
 }
 
+Result<TransferRequest> decodeTransfer(const Json& payload) {
+  auto id = decodeCallId(payload);
+  if (!id) return id.error();
+  TransferRequest req;
+  req.callId = std::move(*id);
+  auto target = readString(payload, "target");
+  if (!target) return target.error();
+  if (target->empty()) return makeError("Missing transfer target");
+  if (auto r = prefixed(sip::validateHeaderValue(*target), "transfer target"); !r) return r.error();
+  req.target = std::move(*target);
+  return req;
+}
+
 Result<DtmfRequest> decodeDtmf(const Json& payload) {
   auto id = decodeCallId(payload);
   if (!id) return id.error();

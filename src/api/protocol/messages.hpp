@@ -61,6 +61,13 @@ struct AnswerRequest {
 };
 Result<AnswerRequest> decodeAnswer(const Json& payload);
 
+// §2.7 `transfer` {callId, target}: target as typed (user, user@host or a SIP URI).
+struct TransferRequest {
+  std::string callId;
+  std::string target;
+};
+Result<TransferRequest> decodeTransfer(const Json& payload);
+
 // §2.6 `sendDtmf`.
 struct DtmfRequest {
   std::string callId;

@@ -118,8 +118,13 @@ void ClientSession::onText(std::string_view text) {
     return userSession_->answer(answer->callId, answer->sdp, std::move(answer->sipHeaders));
   }
   if (name == "transfer") {
-    auto callId = decodeCallId(payload);
-    return sendFail(name, name + " is not supported yet", callId ? *callId : std::string());
+    auto request = decodeTransfer(payload);
+    if (!request) {
+      auto callId = decodeCallId(payload);
+      return sendFail(name, request.error().message, callId ? *callId : std::string());
+    }
+    if (!userSession_) return sendFail(name, "Unknown callId", request->callId);
+    return userSession_->transfer(request->callId, request->target);
   }
   if (name == "sendData") {
     Json status = {{"status", "FAILED"}, {"info", "sendData is not supported"}};
@@ -246,6 +251,11 @@ void ClientSession::onCallStatus(const gateway::CallSnapshot& call) {
 void ClientSession::onRemoteSdp(const std::string& callId, const std::string& sdp, bool isInitiator) {
   if (closing_) return;
   send("setRemoteSDP", Json::array({callId, sdp, isInitiator}));
+}
+
+void ClientSession::onTransferCompleted(const std::string& callId) {
+  if (closing_) return;
+  send("notifyTransferEvent", Json::array({{{"callId", callId}, {"status", "COMPLETED"}}}));
 }
 
 void ClientSession::onIncomingCall(const gateway::CallSnapshot& call) {

@@ -48,6 +48,7 @@ class ClientSession final : public gateway::UserSession::Listener {
   void onCallStatus(const gateway::CallSnapshot& call) override;
   void onRemoteSdp(const std::string& callId, const std::string& sdp, bool isInitiator) override;
   void onIncomingCall(const gateway::CallSnapshot& call) override;
+  void onTransferCompleted(const std::string& callId) override;
   void onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) override;
 
  private:

@@ -38,6 +38,7 @@ struct FakeUserSession : gateway::UserSession {
     for (auto& [n, v] : headers) text += " " + n + "=" + v;
     log.push_back(text);
   }
+  void transfer(const std::string& id, const std::string& target) override { log.push_back("transfer " + id + " " + target); }
   void hold(const std::string& id, bool on) override { log.push_back((on ? "hold " : "unhold ") + id); }
   void sendDtmf(const std::string& id, const std::string& d, const std::string& t) override {
     log.push_back("dtmf " + id + " " + d + " " + t);

@@ -115,7 +115,7 @@ class SipEndpoint final : private transport::Transport::Listener, private Transa
   std::string_view transportName() const { return transport_->protocol(); }
   const std::string& userAgent() const { return config_.userAgent; }
   // Methods this UA answers, for Allow headers.
-  static constexpr std::string_view kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO";
+  static constexpr std::string_view kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY";
 
   boost::asio::io_context& io() override { return io_; }
   const TimerConfig& timers() const override { return config_.timers; }

@@ -130,6 +130,11 @@ Result<void> IncomingInvite::sendInfo(std::string contentType, std::string body)
   return session_->sendInfo(std::move(contentType), std::move(body));
 }
 
+Result<void> IncomingInvite::sendRefer(const std::string& target) {
+  if (state_ != State::Confirmed || !session_) return makeError("call is not confirmed");
+  return session_->sendRefer(target, account_.aor().serialize());
+}
+
 void IncomingInvite::onDialogRequest(const Message& request, const PeerAddress& from) {
   if (session_) {
     if (request.method == "ACK" && state_ == State::Accepted && cseqNumber(request) == cseqNumber(invite_)) {

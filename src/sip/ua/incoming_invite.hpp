@@ -70,6 +70,7 @@ class IncomingInvite final : private transaction::SipEndpoint::DialogHandler, pr
 
   Result<void> sendReInvite(std::string sdp);
   Result<void> sendInfo(std::string contentType, std::string body);
+  Result<void> sendRefer(const std::string& target);
 
   State state() const { return state_; }
   const std::string& callId() const { return callId_; }

@@ -271,3 +271,45 @@ TEST_F(IncomingTest, ReInvite481EndsTheDialog) {
 
 }  // namespace
 }  // namespace callgate::sip::ua
+
+namespace callgate::sip::ua {
+namespace {
+
+TEST_F(IncomingTest, BlindTransferReportsNotifyProgress) {
+  answered();
+  ASSERT_TRUE(call->sendRefer("sip:3000@example.com"));
+  ASSERT_EQ(h.count("REFER"), 1u);
+  const Message refer = h.find("REFER")->message;
+  EXPECT_EQ(refer.header("Refer-To").value_or(""), "<sip:3000@example.com>");
+  EXPECT_EQ(refer.header("Referred-By").value_or(""), "<sip:1000@example.com>");
+  EXPECT_FALSE(call->sendRefer("sip:3001@example.com"));  // one at a time
+  h.reply(refer, 202, "Accepted", "caller");
+  auto notify = [&](int cseq, const std::string& frag, const std::string& state) {
+    Message n = request("NOTIFY", cseq, true);
+    n.addHeader("Event", "refer");
+    n.addHeader("Subscription-State", state);
+    n.addHeader("Content-Type", "message/sipfrag;version=2.0");
+    n.body = frag;
+    deliver(n);
+  };
+  notify(2, "SIP/2.0 100 Trying\r\n", "active;expires=60");
+  notify(3, "SIP/2.0 200 OK\r\n", "terminated;reason=noresource");
+  EXPECT_EQ(h.count("200"), 3u);  // our 200 to the INVITE, then one per NOTIFY
+  EXPECT_EQ(listener.events,
+            (std::vector<std::string>{"confirmed", "transfer 202", "transfer 100", "transfer 200 final"}));
+}
+
+TEST_F(IncomingTest, RefusedReferAndPeerReferDeclined) {
+  answered();
+  ASSERT_TRUE(call->sendRefer("sip:3000@example.com"));
+  h.reply(h.find("REFER")->message, 403, "Forbidden", "caller");
+  EXPECT_EQ(listener.events.back(), "transfer 403 final");
+  Message refer = request("REFER", 2, true);
+  refer.addHeader("Refer-To", "<sip:4000@example.com>");
+  deliver(refer);
+  ASSERT_EQ(h.count("603"), 1u);
+  EXPECT_EQ(listener.events.back(), "refer sip:4000@example.com");
+}
+
+}  // namespace
+}  // namespace callgate::sip::ua

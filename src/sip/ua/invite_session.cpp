@@ -34,7 +34,7 @@ InviteSession::InviteSession(transaction::SipEndpoint& endpoint, Params params, 
       answer_(endpoint) {}
 
 InviteSession::~InviteSession() {
-  for (auto id : {lastReInvite_, info_, bye_}) {
+  for (auto id : {lastReInvite_, info_, bye_, refer_}) {
     if (id) endpoint_.abandon(id);
   }
 }
@@ -158,6 +158,14 @@ void InviteSession::onRequest(const Message& request, const PeerAddress& from) {
     listener_.onInfo(std::string(request.header("Content-Type").value_or("")), request.body);
     return;
   }
+  if (method == "NOTIFY") {
+    onNotify(request);
+    return;
+  }
+  if (method == "REFER") {
+    onPeerRefer(request);
+    return;
+  }
   if (method == "OPTIONS") {
     Message response = transaction::makeResponse(request, 200, "OK");
     response.addHeader("Allow", std::string(transaction::SipEndpoint::kAllow));
@@ -278,6 +286,85 @@ void InviteSession::onInfoResponse(const Message& response) {
   sendNextInfo();
 }
 
+// --- REFER (RFC 3515) ------------------------------------------------------------------------
+
+Result<void> InviteSession::sendRefer(const std::string& target, const std::string& referredBy) {
+  if (ended_ || byeWanted_) return makeError("the call is ending");
+  if (refer_ || transferActive_) return makeError("a transfer is already in progress");
+  referTarget_ = target;
+  referredBy_ = referredBy;
+  auth_.beginRequest();
+  Message refer = makeRequest("REFER");
+  refer.addHeader("Contact", contact_);
+  refer.addHeader("Refer-To", "<" + referTarget_ + ">");
+  if (!referredBy_.empty()) refer.addHeader("Referred-By", "<" + referredBy_ + ">");
+  refer_ = endpoint_.sendRequest(std::move(refer), nextHop_, this);
+  CG_INFO("sip: call {}: REFER to {}", dialog_.callId, referTarget_);
+  return {};
+}
+
+void InviteSession::onReferResponse(const Message& response) {
+  if (response.status < 200) return;
+  refer_ = 0;
+  if (ended_ || byeWanted_) return;
+  if ((response.status == 401 || response.status == 407) && auth_.onChallenge(response)) {
+    Message refer = makeRequest("REFER");
+    refer.addHeader("Contact", contact_);
+    refer.addHeader("Refer-To", "<" + referTarget_ + ">");
+    if (!referredBy_.empty()) refer.addHeader("Referred-By", "<" + referredBy_ + ">");
+    refer_ = endpoint_.sendRequest(std::move(refer), nextHop_, this);
+    return;
+  }
+  const bool accepted = response.status < 300;
+  transferActive_ = accepted;
+  listener_.onTransferProgress(response.status, response.reason, !accepted);
+}
+
+void InviteSession::onNotify(const Message& request) {
+  endpoint_.respond(request, 200, "OK");
+  const std::string event(request.header("Event").value_or(""));
+  if (event.rfind("refer", 0) != 0 || !transferActive_) {
+    CG_DEBUG("sip: call {}: NOTIFY '{}' ignored", dialog_.callId, event);
+    return;
+  }
+  // The body is a message/sipfrag status line (RFC 3515 §2.4.5): "SIP/2.0 200 OK".
+  int status = 0;
+  std::string reason;
+  const std::string& body = request.body;
+  if (body.rfind("SIP/2.0 ", 0) == 0 && body.size() >= 11) {
+    status = std::atoi(body.substr(8, 3).c_str());
+    auto end = body.find_first_of("\r\n", 12);
+    reason = body.size() > 12 ? body.substr(12, end == std::string::npos ? std::string::npos : end - 12) : "";
+  }
+  const bool terminated = std::string(request.header("Subscription-State").value_or("")).rfind("terminated", 0) == 0;
+  const bool final = terminated || status >= 200;
+  if (final) transferActive_ = false;
+  if (status == 0) {
+    if (!final) return;
+    status = 500;
+    reason = "Transfer ended without a status";
+  }
+  listener_.onTransferProgress(status, reason, final);
+}
+
+void InviteSession::onPeerRefer(const Message& request) {
+  auto referTo = parseNameAddr(request.header("Refer-To").value_or(""));
+  if (!referTo) {
+    endpoint_.respond(request, 400, "Bad Refer-To");
+    return;
+  }
+  if (auto accepted = listener_.onReferRequested(referTo->uri.serialize()); !accepted) {
+    CG_INFO("sip: call {}: REFER to {} refused: {}", dialog_.callId, referTo->uri.serialize(), accepted.error().message);
+    Message response = transaction::makeResponse(request, 603, "Decline");
+    response.addHeader("Warning", "399 callgate " + quoteString(accepted.error().message));
+    endpoint_.respond(request, std::move(response));
+    return;
+  }
+  // Accepting needs the NOTIFY side of the implicit subscription (RFC 3515 §2.4.4), which
+  // no listener provides yet.
+  endpoint_.respond(request, 501, "Not Implemented");
+}
+
 // --- BYE ---------------------------------------------------------------------------------------
 
 void InviteSession::bye() {
@@ -326,6 +413,8 @@ void InviteSession::onResponse(transaction::TransactionId id, const Message& res
     onReInviteResponse(response);
   } else if (id == info_) {
     onInfoResponse(response);
+  } else if (id == refer_) {
+    onReferResponse(response);
   } else if (id == bye_) {
     if (response.status < 200) return;
     bye_ = 0;
@@ -346,6 +435,9 @@ void InviteSession::onTransactionTimeout(transaction::TransactionId id) {
     CG_WARN("sip: call {}: INFO timed out", dialog_.callId);
     if (!infoQueue_.empty()) infoQueue_.pop_front();
     sendNextInfo();
+  } else if (id == refer_) {
+    refer_ = 0;
+    if (!ended_ && !byeWanted_) listener_.onTransferProgress(408, "Request Timeout", true);
   } else if (id == bye_) {
     bye_ = 0;
     end(false);

@@ -16,7 +16,11 @@
 //    to onInfo and is answered 200.
 //  - BYE: bye() sends it (credentials on 401/407), onSessionEnded(false) on any final
 //    response or timeout; a received BYE -> 200, onSessionEnded(true).
-//  - OPTIONS -> 200 with Allow; UPDATE, REFER and others -> 501.
+//  - REFER we send (RFC 3515 blind transfer, sendRefer): 2xx/1xx/NOTIFY sipfrag progress ->
+//    onTransferProgress; a refusal or timeout -> onTransferProgress(status, final).
+//    NOTIFY (Event: refer) is answered 200. A REFER from the peer goes to onReferRequested:
+//    an error refuses it (603 Decline with the reason in Warning).
+//  - OPTIONS -> 200 with Allow; UPDATE and others -> 501.
 // Events fire on the endpoint's thread from network input or timers, never inside a call
 // of this class. onSessionEnded fires once; nothing follows it.
 #include <cstdint>
@@ -51,6 +55,11 @@ class InviteSession final : private transaction::ClientTransactionUser {
     virtual void onOfferRejected(int status, const std::string& reason) = 0;
     // An in-dialog INFO (already answered 200), e.g. DTMF as application/dtmf-relay.
     virtual void onInfo(const std::string& contentType, const std::string& body) = 0;
+    // Our REFER's fate: the REFER's own response (202 accepted, or a refusal, final), then
+    // the transfer target's status from each NOTIFY sipfrag; `final` on the last report.
+    virtual void onTransferProgress(int status, const std::string& reason, bool final) = 0;
+    // The peer asks us to transfer (incoming REFER). Errors refuse it with 603.
+    virtual Result<void> onReferRequested(const std::string& referTo) = 0;
 
    protected:
     ~Listener() = default;
@@ -85,6 +94,8 @@ class InviteSession final : private transaction::ClientTransactionUser {
   // Errors: the session is ending, or an offer/answer exchange is already in progress.
   Result<void> sendReInvite(std::string sdp);
   Result<void> sendInfo(std::string contentType, std::string body);
+  // Blind transfer: REFER with Refer-To <target> and Referred-By <referredBy>.
+  Result<void> sendRefer(const std::string& target, const std::string& referredBy);
   // Sends BYE (after a pending 2xx got its ACK, §15). Idempotent.
   void bye();
   // The owner is going away mid-call: a best-effort BYE that nobody waits for, no events.
@@ -108,6 +119,9 @@ class InviteSession final : private transaction::ClientTransactionUser {
   void sendInfoRequest();
   void onInfoResponse(const Message& response);
   void sendBye();
+  void onReferResponse(const Message& response);
+  void onNotify(const Message& request);
+  void onPeerRefer(const Message& request);
   void refreshTarget(const Message& message);
   void dialogLost(std::string_view why);
   void end(bool remote);
@@ -137,6 +151,11 @@ class InviteSession final : private transaction::ClientTransactionUser {
 
   transaction::TransactionId info_ = 0;
   std::deque<std::pair<std::string, std::string>> infoQueue_;
+
+  transaction::TransactionId refer_ = 0;
+  std::string referTarget_;
+  std::string referredBy_;
+  bool transferActive_ = false;  // REFER accepted, final NOTIFY not seen yet
 
   transaction::TransactionId bye_ = 0;
   bool byeWanted_ = false;

@@ -314,6 +314,11 @@ Result<void> OutgoingInvite::sendReInvite(std::string sdp) {
   return session_->sendReInvite(std::move(sdp));
 }
 
+Result<void> OutgoingInvite::sendRefer(const std::string& target) {
+  if (state_ != State::Confirmed || !session_) return makeError("call is not confirmed");
+  return session_->sendRefer(target, account_.aor().serialize());
+}
+
 void OutgoingInvite::onSessionEnded(bool remote) {
   if (remote && state_ != State::Terminating) {
     finish(Outcome::RemoteBye);

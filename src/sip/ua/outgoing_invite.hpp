@@ -94,6 +94,8 @@ class OutgoingInvite final : private transaction::ClientTransactionUser,
   Result<void> sendInfo(std::string contentType, std::string body);
   // A new offer in a re-INVITE (hold, resume). Error unless Confirmed and idle.
   Result<void> sendReInvite(std::string sdp);
+  // Blind transfer (RFC 3515). Error unless Confirmed.
+  Result<void> sendRefer(const std::string& target);
 
   State state() const { return state_; }
   const std::string& callId() const { return callId_; }

@@ -33,6 +33,14 @@ struct SessionEventsRecorder : Base {
     lastSdp = body;
   }
 
+  void onTransferProgress(int status, const std::string&, bool final) override {
+    events.push_back("transfer " + std::to_string(status) + (final ? " final" : ""));
+  }
+  Result<void> onReferRequested(const std::string& referTo) override {
+    events.push_back("refer " + referTo);
+    return makeError("transfers are refused here");
+  }
+
   std::vector<std::string> events;
   std::string lastSdp;
   std::string answerSdp = "v=0\r\n";
