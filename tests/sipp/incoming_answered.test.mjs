@@ -51,6 +51,8 @@ test('incoming call answered, client hangs up', async () => {
     const invite = r.parsed.find((m) => m.dir === 'sent' && m.text.startsWith('INVITE '));
     const ringing = responses(r.parsed, 180);
     assert.equal(ringing.length >= 1, true, `180 Ringing:\n${r.flow}`);
+    const trying = responses(r.parsed, 100);
+    assert.ok(trying.length >= 1 && r.parsed.indexOf(trying[0]) < r.parsed.indexOf(ringing[0]), `100 Trying before 180:\n${r.flow}`);
     const ok = responses(r.parsed, 200).find((m) => dialogOf(m.text).cseqMethod === 'INVITE');
     assert.ok(ok, `200 OK for the INVITE:\n${r.flow}`);
     assertSipSdp(sipBody(ok.text));
