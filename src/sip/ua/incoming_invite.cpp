@@ -50,7 +50,13 @@ IncomingInvite::~IncomingInvite() {
 }
 
 Message IncomingInvite::makeResponse(int status, std::string_view reason) const {
-  return transaction::makeResponse(invite_, status, reason, localTag_);
+  Message response = transaction::makeResponse(invite_, status, reason, localTag_);
+  // §12.1.1: responses that establish the (early) dialog carry the INVITE's Record-Route,
+  // in order, so the caller's ACK and later requests take the same proxies.
+  if (status > 100 && status < 300) {
+    for (auto route : invite_.headerValues("Record-Route")) response.addHeader("Record-Route", std::string(route));
+  }
+  return response;
 }
 
 void IncomingInvite::ring() {

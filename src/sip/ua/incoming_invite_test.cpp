@@ -135,6 +135,29 @@ TEST_F(IncomingTest, RingAcceptAckThenBye) {
   EXPECT_EQ(listener.events.back(), "terminated");
 }
 
+TEST_F(IncomingTest, DialogResponsesCopyRecordRouteAndRequestsFollowIt) {
+  Message m = invite();
+  m.addHeader("Record-Route", "<sip:192.0.2.1;lr>, <sip:192.0.2.2;lr;ftag=x>");
+  deliver(m);
+  call->ring();
+  ASSERT_TRUE(call->accept(kAnswer));
+  for (const char* status : {"180", "200"}) {
+    auto routes = h.find(status)->message.headerValues("Record-Route");
+    ASSERT_EQ(routes.size(), 2u) << status;
+    EXPECT_EQ(routes[0], "<sip:192.0.2.1;lr>");
+    EXPECT_EQ(routes[1], "<sip:192.0.2.2;lr;ftag=x>");
+  }
+  ack();
+  call->hangup();
+  ASSERT_EQ(h.count("BYE"), 1u);
+  const auto& bye = *h.find("BYE");
+  auto routes = bye.message.headerValues("Route");
+  ASSERT_EQ(routes.size(), 2u);
+  EXPECT_EQ(routes[0], "<sip:192.0.2.1;lr>");  // the UAS keeps the Record-Route order (§12.1.1)
+  EXPECT_EQ(bye.to.port, 5060);
+  EXPECT_EQ(bye.to.ip.to_string(), "192.0.2.1");
+}
+
 TEST_F(IncomingTest, RejectSendsTheStatus) {
   deliver(invite());
   call->ring();
