@@ -85,8 +85,11 @@ const std::vector<Setting>& settings() {
        integer(&Config::sipPort, 0, 65535), shown(&Config::sipPort)},
       {"sip.register_expires", "REGISTER expiry asked for, seconds", integer(&Config::registerExpires, 30, 86400),
        shown(&Config::registerExpires)},
-      {"sip.no_answer_timeout", "seconds an outgoing call may go unanswered before CANCEL",
+      {"sip.no_answer_timeout",
+       "seconds a call may ring: an outgoing one is then CANCELled, an incoming one answered 480",
        integer(&Config::noAnswerTimeout, 1, 3600), shown(&Config::noAnswerTimeout)},
+      {"sip.reject_status", "SIP status sent when a client rejects an incoming call (486 Busy Here, 603 Decline or 480 Temporarily Unavailable)",
+       integer(&Config::rejectStatus, 400, 699), shown(&Config::rejectStatus)},
       {"sip.t1_ms", "SIP timer T1 (RFC 3261 §17), milliseconds", integer(&Config::sipT1Ms, 10, 10000),
        shown(&Config::sipT1Ms)},
       {"media.rtp_port_min", "first port of the RTP range", integer(&Config::rtpPortMin, 1024, 65535),
@@ -136,6 +139,8 @@ Result<void> applyFile(Config& config, const std::string& path) {
 
 Result<void> validate(const Config& c) {
   if (c.rtpPortMin > c.rtpPortMax) return makeError("rtp-port-min is above rtp-port-max");
+  if (c.rejectStatus != 486 && c.rejectStatus != 603 && c.rejectStatus != 480)
+    return makeError("reject-status must be 486, 603 or 480");
   if (c.rtpPortMax - c.rtpPortMin < 4) return makeError("the RTP port range needs at least 4 ports");
   if (c.wsPort == 0 && c.wssPort == 0) return makeError("ws-port and wss-port are both off: no client could connect");
   return {};

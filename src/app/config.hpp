@@ -26,7 +26,8 @@ struct Config {
   // [sip]
   uint16_t sipPort = 5060;  // 0 = ephemeral; worker i listens on sipPort + i
   int registerExpires = 300;
-  int noAnswerTimeout = 60;  // seconds an outgoing call may ring
+  int noAnswerTimeout = 60;  // seconds a call may ring (outgoing: CANCEL; incoming: 480)
+  int rejectStatus = 486;    // SIP status for an incoming call the client rejects
   int sipT1Ms = 500;
   // [media]
   uint16_t rtpPortMin = 20000;

@@ -58,3 +58,18 @@ TEST(Config, RejectsEmptyRtpRange) {
 
 }  // namespace
 }  // namespace callgate::app
+
+namespace callgate::app {
+namespace {
+
+TEST(Config, RejectStatusIsOneOfTheRejectCodes) {
+  auto c = loadConfig({"--reject-status", "603"}, {});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->rejectStatus, 603);
+  auto bad = loadConfig({"--reject-status", "500"}, {});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "reject-status must be 486, 603 or 480");
+}
+
+}  // namespace
+}  // namespace callgate::app

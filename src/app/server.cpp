@@ -81,6 +81,7 @@ int runServer(const Config& config) {
     s.sipPort = config.sipPort == 0 ? 0 : uint16_t(config.sipPort + i);
     s.registerExpires = config.registerExpires;
     s.noAnswerTimeout = std::chrono::seconds(config.noAnswerTimeout);
+    s.rejectStatus = config.rejectStatus;
     s.sipT1 = std::chrono::milliseconds(config.sipT1Ms);
     s.rtpPortMin = uint16_t(config.rtpPortMin + i * slice);
     s.rtpPortMax = uint16_t(config.rtpPortMin + (i + 1) * slice - 1);
