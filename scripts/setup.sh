@@ -12,7 +12,7 @@ APT_PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers for tests
-  kamailio sip-tester chromium iproute2 openssl procps rtpengine-daemon
+  kamailio sip-tester chromium iproute2 openssl procps rtpengine-daemon baresip-core
 )
 
 missing=()
