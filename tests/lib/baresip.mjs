@@ -1,6 +1,7 @@
 // A real SIP phone for the e2e tests: baresip (Debian package baresip-core, 1.0) with a
 // generated config folder. One account registered at the test Kamailio, PCMU only, a
-// generated 8 kHz sine tone as microphone (aufile), ALSA's null device as speaker, every
+// generated 8 kHz sine tone as microphone (aufile), an aubridge device nobody reads as speaker
+// (paced by aubridge's own timer; ALSA's null device made the player thread spin), every
 // decoded (received) and encoded (sent) audio frame dumped to WAV by the sndfile filter, the
 // SIP trace (-s) in its log, and the ctrl_tcp control channel (JSON in netstrings) on a local
 // port: the test sends commands (dial, accept, hangup, sndcode ...) and reads ua events
@@ -93,8 +94,8 @@ export function accountLine({ user, password, domain = LOOPBACK, proxy = `sip:${
     `answermode=${answermode};audio_codecs=PCMU;regint=${regint};mwi=no;ptime=20`;
 }
 
-/** The `config` file: no video, no stdio UI, SIP on 127.0.0.1:sip, ctrl_tcp on 127.0.0.1:ctrl. */
-export function configText({ dir, ports, toneFile }) {
+/** The `config` file: no video, no stdio UI, speaker `player` (module,device), SIP on 127.0.0.1:sip, ctrl_tcp on 127.0.0.1:ctrl. */
+export function configText({ dir, ports, toneFile, player = 'aubridge,speaker' }) {
   return [
     'poll_method\t\tepoll',
     `sip_listen\t\t${LOOPBACK}:${ports.sip}`,
@@ -102,8 +103,8 @@ export function configText({ dir, ports, toneFile }) {
     'call_max_calls\t\t4',
     `audio_path\t\t${dir}`,
     `audio_source\t\taufile,${toneFile}`,
-    'audio_player\t\talsa,null',
-    'audio_alert\t\talsa,null',
+    `audio_player\t\t${player}`,
+    `audio_alert\t\t${player}`,
     'audio_level\t\tno',
     'ausrc_format\t\ts16',
     'auplay_format\t\ts16',
@@ -119,7 +120,7 @@ export function configText({ dir, ports, toneFile }) {
     'module_path\t\t/usr/lib/baresip/modules',
     'module\t\t\tg711.so',
     'module\t\t\taufile.so',
-    'module\t\t\talsa.so',
+    'module\t\t\taubridge.so',
     'module\t\t\tsndfile.so',
     'module_tmp\t\tuuid.so',
     'module_tmp\t\taccount.so',
@@ -153,7 +154,7 @@ export async function startBaresip(procs, opts = {}) {
   fs.mkdirSync(path.join(dir, 'wav'), { recursive: true });
   const toneFile = path.join(dir, 'tone.wav');
   writeToneWav(toneFile);
-  fs.writeFileSync(path.join(dir, 'config'), configText({ dir, ports, toneFile }));
+  fs.writeFileSync(path.join(dir, 'config'), configText({ dir, ports, toneFile, player: opts.player ?? process.env.CALLGATE_BARESIP_PLAYER }));
   fs.writeFileSync(path.join(dir, 'accounts'),
     accountLine({ user, password: opts.password ?? '1234', answermode: opts.answermode ?? 'manual' }) + '\n');
   fs.writeFileSync(path.join(dir, 'contacts'), '');
