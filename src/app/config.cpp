@@ -90,6 +90,10 @@ const std::vector<Setting>& settings() {
        integer(&Config::noAnswerTimeout, 1, 3600), shown(&Config::noAnswerTimeout)},
       {"sip.reject_status", "SIP status sent when a client rejects an incoming call (486 Busy Here, 603 Decline or 480 Temporarily Unavailable)",
        integer(&Config::rejectStatus, 400, 699), shown(&Config::rejectStatus)},
+      {"sip.accept_refer",
+       "1: a REFER from the SIP side (the phone transfers us) makes callgate call the target and move the "
+       "browser's media there; 0: such REFERs are declined with 603",
+       integer(&Config::acceptRefer, 0, 1), shown(&Config::acceptRefer)},
       {"sip.t1_ms", "SIP timer T1 (RFC 3261 §17), milliseconds", integer(&Config::sipT1Ms, 10, 10000),
        shown(&Config::sipT1Ms)},
       {"media.rtp_port_min", "first port of the RTP range", integer(&Config::rtpPortMin, 1024, 65535),

@@ -28,6 +28,7 @@ struct Config {
   int registerExpires = 300;
   int noAnswerTimeout = 60;  // seconds a call may ring (outgoing: CANCEL; incoming: 480)
   int rejectStatus = 486;    // SIP status for an incoming call the client rejects
+  int acceptRefer = 1;       // 1: a REFER from the SIP side makes callgate call the target
   int sipT1Ms = 500;
   // [media]
   uint16_t rtpPortMin = 20000;

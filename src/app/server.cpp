@@ -82,6 +82,7 @@ int runServer(const Config& config) {
     s.registerExpires = config.registerExpires;
     s.noAnswerTimeout = std::chrono::seconds(config.noAnswerTimeout);
     s.rejectStatus = config.rejectStatus;
+    s.acceptRefer = config.acceptRefer != 0;
     s.sipT1 = std::chrono::milliseconds(config.sipT1Ms);
     s.rtpPortMin = uint16_t(config.rtpPortMin + i * slice);
     s.rtpPortMax = uint16_t(config.rtpPortMin + (i + 1) * slice - 1);

@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include "common/log.hpp"
+#include "gateway/referred_leg.hpp"
 #include "sdp/parser.hpp"
 #include "sdp/session_update.hpp"
 #include "sdp/writer.hpp"
@@ -35,6 +36,8 @@ Call::Call(WorkerContext& worker, Owner& owner, CallSnapshot snapshot)
 
 Call::~Call() = default;
 
+bool Call::sipDone() const { return originalDone_ && (!referred_ || referredDone_); }
+
 void Call::report(CallStatus status, int sipStatus, std::string info) {
   snapshot_.status = status;
   snapshot_.sipStatus = sipStatus;
@@ -49,15 +52,26 @@ void Call::terminate(CallStatus status, int sipStatus, std::string info) {
     report(status, sipStatus, std::move(info));
   }
   if (bridge_) bridge_->close();
-  if (!sipDone_ && !hangupSent_) {
+  if (!originalDone_ && !hangupSent_) {
     hangupSent_ = true;
     sipHangup();
+  }
+  if (referred_ && !referredDone_ && !referredHangupSent_) {
+    referredHangupSent_ = true;
+    referred_->invite().hangup();
   }
   maybeDone();
 }
 
 void Call::sipFinished(CallStatus status, int sipStatus, std::string info) {
-  sipDone_ = true;
+  originalDone_ = true;
+  if (refer_ != Refer::None && !clientTerminal_) {
+    // The transferor left (usually right after our NOTIFY, or even before the new call
+    // answered): the call lives on, or ends, with the referred leg.
+    CG_INFO("call {}: the transferring dialog ended", snapshot_.callId);
+    maybeDone();
+    return;
+  }
   terminate(status, sipStatus, std::move(info));
 }
 
@@ -82,7 +96,7 @@ void Call::established() {
 }
 
 void Call::maybeDone() {
-  if (!clientTerminal_ || !sipDone_ || doneReported_) return;
+  if (!clientTerminal_ || !sipDone() || doneReported_) return;
   doneReported_ = true;
   // Posted: the owner destroys us, which must not happen inside our own callback.
   boost::asio::post(worker_.io, [alive = std::weak_ptr<char>(alive_), this] {
@@ -114,7 +128,7 @@ void Call::hold(bool on) {
   sdp::Direction direction = on ? (remoteHold_ ? sdp::Direction::Inactive : sdp::Direction::SendOnly)
                                 : sdp::Direction::SendRecv;
   pendingOffer_ = sdp::nextLocalDescription(localSipSdp_, direction);
-  if (auto sent = sipReInvite(sdp::write(pendingOffer_)); !sent) {
+  if (auto sent = reInvite(sdp::write(pendingOffer_)); !sent) {
     owner_.onCallWarning(snapshot_.callId, method, sent.error().message);
     return;
   }
@@ -215,7 +229,8 @@ void Call::handleInfo(const std::string& contentType, const std::string& body) {
 Result<void> Call::transfer(const std::string& target) {
   if (!established_ || clientTerminal_) return makeError("Call is not established");
   if (target.empty()) return makeError("No transfer target");
-  if (auto sent = sipRefer(target); !sent) return sent;
+  Result<void> sent = refer_ == Refer::Replaced ? referred_->invite().sendRefer(target) : sipRefer(target);
+  if (!sent) return sent;
   CG_INFO("call {}: blind transfer to '{}' requested", snapshot_.callId, target);
   return {};
 }
@@ -233,8 +248,84 @@ void Call::handleTransferProgress(int status, const std::string& reason, bool fi
 }
 
 Result<void> Call::handleReferRequested(const std::string& referTo) {
-  CG_INFO("call {}: the SIP side asked to transfer us to {}", snapshot_.callId, referTo);
-  return makeError("callgate does not act on transfer requests from the SIP side");
+  CG_INFO("call {}: the SIP side asks to transfer us to {}", snapshot_.callId, referTo);
+  if (!worker_.settings.acceptRefer) return makeError("transfer requests are refused by configuration (sip.accept_refer)");
+  if (!established_ || clientTerminal_ || !bridge_) return makeError("the call is not established");
+  if (refer_ != Refer::None) return makeError("a transfer is already in progress");
+  referOffer_ = sdp::nextLocalDescription(localSipSdp_, localHold_ ? sdp::Direction::SendOnly : sdp::Direction::SendRecv);
+  auto leg = std::make_unique<ReferredLeg>(*this, worker_, sipAccount());
+  if (auto started = leg->start(referTo, sdp::write(referOffer_)); !started) return started;
+  referred_ = std::move(leg);
+  referredDone_ = false;
+  referredHangupSent_ = false;
+  refer_ = Refer::Calling;
+  return {};
+}
+
+void Call::referredProgress(int status, const std::string& reason) {
+  if (!originalDone_) sipNotifyReferProgress(status, reason);
+}
+
+void Call::referredAnswered(const std::string& sdpText) {
+  if (clientTerminal_) return;  // terminate() already hung the new leg up
+  auto answer = sdp::parse(sdpText);
+  auto plans = bridge_->plans();
+  Result<void> applied = answer ? sdp::refreshPlans(plans, *answer, false)
+                                : Result<void>(makeError("Invalid SDP from the transfer target: " + answer.error().message));
+  if (applied) applied = bridge_->applyPlans(std::move(plans));
+  if (!applied) {
+    CG_WARN("call {}: transfer target answer unusable: {}", snapshot_.callId, applied.error().message);
+    if (!originalDone_) sipNotifyReferProgress(488, "Not Acceptable Here");
+    referredHangupSent_ = true;
+    referred_->invite().hangup();
+    return;
+  }
+  refer_ = Refer::Replaced;
+  localSipSdp_ = referOffer_;
+  remoteHold_ = false;
+  pending_ = Pending::None;
+  bridge_->setHeld(localHold_);
+  if (!originalDone_) {
+    sipNotifyReferProgress(200, "OK");
+    // RFC 5589 §6.1: the transferor normally ends its dialog now; we end ours in any case.
+    hangupSent_ = true;
+    sipHangup();
+  }
+  snapshot_.callee = referred_->target();
+  CG_INFO("call {}: transferred to {}", snapshot_.callId, referred_->target());
+  report(localHold_ ? CallStatus::Hold : CallStatus::Established, 200, "Transferred to " + referred_->target());
+}
+
+void Call::referredFinished(int status, const std::string& reason, bool failedOrRemote) {
+  referredDone_ = true;
+  if (refer_ == Refer::Replaced) {
+    // The new peer or we ended the call that replaced the original one.
+    terminate(CallStatus::Finish, 0, "Normal call clearing");
+    return;
+  }
+  refer_ = Refer::None;
+  const std::string what = std::to_string(status) + " " + reason;
+  CG_INFO("call {}: transfer to {} failed: {}", snapshot_.callId, referred_->target(), what);
+  if (!originalDone_) {
+    if (status >= 300) sipNotifyReferProgress(status, reason);
+    else sipNotifyReferProgress(503, "Service Unavailable");
+    maybeDone();
+    return;
+  }
+  // The transferor already left and the new call did not happen.
+  (void)failedOrRemote;
+  terminate(CallStatus::Failed, status, "Transfer failed: " + what);
+}
+
+Result<void> Call::reInvite(std::string sdp) {
+  if (refer_ == Refer::Replaced) return referred_->invite().sendReInvite(std::move(sdp));
+  if (refer_ == Refer::Calling) return makeError("A transfer is in progress");
+  return sipReInvite(std::move(sdp));
+}
+
+Result<void> Call::info(std::string contentType, std::string body) {
+  if (refer_ == Refer::Replaced) return referred_->invite().sendInfo(std::move(contentType), std::move(body));
+  return sipInfo(std::move(contentType), std::move(body));
 }
 
 // --- DTMF ------------------------------------------------------------------------------------
@@ -259,8 +350,8 @@ Result<void> Call::sendDtmf(const std::string& digits, const std::string& type) 
   if (type != "INFO" && !relay) return makeError("Unknown DTMF type " + type + " (RFC2833, INFO or INFO_RELAY)");
   for (char c : digits) {
     const std::string digit(1, static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-    Result<void> sent = relay ? sipInfo("application/dtmf-relay", "Signal=" + digit + "\r\nDuration=160\r\n")
-                              : sipInfo("application/dtmf", digit);
+    Result<void> sent = relay ? info("application/dtmf-relay", "Signal=" + digit + "\r\nDuration=160\r\n")
+                              : info("application/dtmf", digit);
     if (!sent) return sent;
   }
   CG_INFO("call {}: DTMF {} sent as {}", snapshot_.callId, digits, type);

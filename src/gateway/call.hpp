@@ -17,6 +17,7 @@
 #include "gateway/user_session.hpp"
 #include "gateway/worker_context.hpp"
 #include "sdp/session_description.hpp"
+#include "sip/ua/account.hpp"
 
 namespace callgate::gateway {
 
@@ -24,6 +25,8 @@ namespace callgate::gateway {
 // user part (mission.md "Known problem"); sip:/sips:/tel: URIs are left to the UA's parser.
 // The error names what is wrong ("Invalid callee: character ' ' not allowed ...").
 Result<void> validateCallee(std::string_view callee, std::string_view what = "callee");
+
+class ReferredLeg;
 
 class Call : public MediaBridge::Listener {
  public:
@@ -76,6 +79,9 @@ class Call : public MediaBridge::Listener {
   virtual Result<void> sipReInvite(std::string sdp) = 0;
   virtual Result<void> sipInfo(std::string contentType, std::string body) = 0;
   virtual Result<void> sipRefer(const std::string& target) = 0;
+  // NOTIFY the peer that REFERred us about the new call (RFC 3515 §2.4.4).
+  virtual void sipNotifyReferProgress(int status, const std::string& reason) = 0;
+  virtual const sip::ua::Account& sipAccount() const = 0;
 
   // --- InviteSession::Listener, forwarded by the subclass ------------------------------------
   Result<std::string> handleRemoteOffer(const std::string& sdp);
@@ -105,15 +111,31 @@ class Call : public MediaBridge::Listener {
   // The SIP-side description we sent last (our offer or answer): the base of every re-offer.
   sdp::SessionDescription localSipSdp_;
   bool clientTerminal_ = false;  // a terminal status was reported (or the client is gone)
-  bool sipDone_ = false;
+  bool originalDone_ = false;    // the SIP usage the call started with has ended
   bool established_ = false;
 
  private:
+  friend class ReferredLeg;
   enum class Pending { None, Hold, Resume, PeerOfferless };
+  // A REFER from the peer (we are the transferee): None -> Calling (the new INVITE is out)
+  // -> Replaced (it was answered; the call lives on the new leg, the old one is BYEd).
+  enum class Refer { None, Calling, Replaced };
   void maybeDone();
+  bool sipDone() const;
+  // The SIP usage the call is on now: the original one, or the referred leg after a switch.
+  Result<void> reInvite(std::string sdp);
+  Result<void> info(std::string contentType, std::string body);
+  void referredProgress(int status, const std::string& reason);
+  void referredAnswered(const std::string& sdp);
+  void referredFinished(int status, const std::string& reason, bool failedOrRemote);
   void reportHoldState();
 
   bool hangupSent_ = false;
+  Refer refer_ = Refer::None;
+  std::unique_ptr<ReferredLeg> referred_;
+  bool referredDone_ = false;
+  bool referredHangupSent_ = false;
+  sdp::SessionDescription referOffer_;
   bool doneReported_ = false;
   bool localHold_ = false;
   bool remoteHold_ = false;

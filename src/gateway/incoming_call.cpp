@@ -70,7 +70,9 @@ Result<std::string> IncomingCall::prepare() {
 
   sdp::WebRtcOfferParams params;
   bridge_->describeLocal(params, sipOffer_.media.size());
-  params.offerVideo = false;  // video: next step of the call-control issue
+  // Video m-lines of the SIP offer with a browser-compatible codec are offered; the browser's
+  // answer (its receiveVideo/constraints) decides whether they are accepted.
+  params.offerVideo = true;
   auto built = sdp::buildWebRtcOffer(sipOffer_, params);
   if (!built) return built.error();
   bridge_->keepLegs(built->offered);

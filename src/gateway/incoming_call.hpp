@@ -57,6 +57,10 @@ class IncomingCall final : public Call, public sip::ua::IncomingInvite::Listener
   Result<void> sipReInvite(std::string sdp) override;
   Result<void> sipInfo(std::string contentType, std::string body) override;
   Result<void> sipRefer(const std::string& target) override;
+  void sipNotifyReferProgress(int status, const std::string& reason) override {
+    invite_->notifyReferProgress(status, reason);
+  }
+  const sip::ua::Account& sipAccount() const override { return account_; }
 
   // Builds the browser offer; the error text is the reason of the 488.
   Result<std::string> prepare();

@@ -4,6 +4,7 @@
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "media/packet_buffer.hpp"
+#include "media/rtcp_feedback.hpp"
 
 namespace callgate::gateway {
 
@@ -19,12 +20,11 @@ struct MediaBridge::SipLeg final : media::RtpEndpoint::Listener {
   std::unique_ptr<media::dtmf::DtmfInjector> dtmfOut;
   media::dtmf::DtmfDetector dtmfIn;
 
+  uint32_t peerSsrc = 0;  // the SIP peer's SSRC, from its last RTP (keyframe requests name it)
+
   SipLeg(MediaBridge& b, size_t i) : bridge(b), index(i) {}
   void onRtp(std::span<uint8_t> packet) override { bridge.relayFromSip(*this, packet); }
-  void onRtcp(std::span<uint8_t>) override {
-    // SIP-side reports describe SSRCs the browser never saw (we rewrite them); the browser
-    // keeps its own statistics, so they are not forwarded.
-  }
+  void onRtcp(std::span<uint8_t> packet) override { bridge.relayRtcpFromSip(*this, packet); }
 };
 
 namespace {
@@ -206,18 +206,42 @@ void MediaBridge::onRtp(std::span<uint8_t> packet) {
 }
 
 void MediaBridge::onRtcp(std::span<uint8_t> packet) {
-  if (held_) return;
-  // Browser reports go to the first active SIP leg (the SIP side keeps per-m-line RTCP).
+  if (held_ || packet.size() > media::kMaxDatagram) return;
+  // Browser RTCP (BUNDLE: one stream for all m-lines). Reports go to the first active SIP
+  // leg as before; PLI/FIR go to the leg whose announced SSRC they name, translated to the
+  // peer's; REMB/transport-cc and other feedback end here (rtcp_feedback.hpp).
+  if (!rtcpScratch_) rtcpScratch_ = std::make_unique<media::PacketBuffer>();
+  bool reportsSent = false;
   for (auto& leg : legs_) {
-    if (leg && leg->plan.active) {
-      leg->endpoint->sendRtcp(std::span<const uint8_t>(packet));
-      return;
-    }
+    if (!leg || !leg->plan.active) continue;
+    const media::BrowserRtcpRoute route{leg->plan.localSsrc, leg->peerSsrc, !reportsSent};
+    reportsSent = true;
+    auto& scratch = rtcpScratch_->bytes;
+    std::copy(packet.begin(), packet.end(), scratch.begin());
+    const auto filtered = media::filterBrowserRtcp(std::span<uint8_t>(scratch.data(), media::kMaxDatagram),
+                                                   packet.size(), route);
+    if (filtered.malformed) return;
+    if (filtered.keyframeRequests)
+      CG_DEBUG("call {}: keyframe request from the browser -> SIP m-line {}", callId_, leg->index);
+    if (filtered.length) leg->endpoint->sendRtcp(std::span<const uint8_t>(scratch.data(), filtered.length));
   }
+}
+
+void MediaBridge::relayRtcpFromSip(SipLeg& leg, std::span<uint8_t> packet) {
+  // SIP -> browser: only keyframe requests (their media SSRC is the browser's own stream,
+  // which we relay unchanged); the phone's reports describe SSRCs the browser never saw.
+  if (held_ || !webrtc_ || !leg.plan.active || !leg.plan.relayBrowserToSip) return;
+  // Room for the RR put in front; the rest of the tailroom stays for the SRTCP trailer.
+  const auto room = media::withTailroom(packet).first(packet.size() + media::kEmptyRrSize);
+  const auto filtered = media::filterSipRtcp(room, packet.size(), leg.plan.localSsrc);
+  if (!filtered.length) return;
+  CG_DEBUG("call {}: keyframe request from SIP m-line {} -> browser", callId_, leg.index);
+  webrtc_->sendRtcp(media::withTailroom(packet), filtered.length);
 }
 
 void MediaBridge::relayFromSip(SipLeg& leg, std::span<uint8_t> packet) {
   if (packet.size() < 12 || !webrtc_) return;
+  leg.peerSsrc = load32(packet.data() + 8);
   if (leg.plan.sipTelephoneEventPt) {
     if (auto digit = leg.dtmfIn.onPacket(ByteView(packet.data(), packet.size()), *leg.plan.sipTelephoneEventPt)) {
       CG_INFO("call {}: DTMF '{}' from SIP (RFC 4733)", callId_, *digit);

@@ -2,7 +2,8 @@
 // MediaBridge: the media of one call, whichever side called. One WebRtcTransport toward the
 // browser (BUNDLE, one socket) and one RtpEndpoint per m-line toward the SIP peer; relays
 // RTP both ways with the payload-type maps of the MediaPlans, presents the SSRC we announced
-// to the browser, injects RFC 4733 DTMF toward SIP, reports RFC 4733 DTMF from SIP, stops
+// to the browser, translates keyframe requests (PLI/FIR) both ways and terminates the
+// browser's bandwidth feedback (media/rtcp_feedback.hpp), injects RFC 4733 DTMF toward SIP, reports RFC 4733 DTMF from SIP, stops
 // relaying while the call is held, and watches for dead media.
 //
 // Everything runs on the worker's io_context thread; listener callbacks come from network
@@ -20,6 +21,7 @@
 #include "media/dtmf/dtmf_detector.hpp"
 #include "media/dtmf/dtmf_injector.hpp"
 #include "media/media_activity_monitor.hpp"
+#include "media/packet_buffer.hpp"
 #include "media/rtp_endpoint.hpp"
 #include "media/webrtc_transport.hpp"
 #include "sdp/media_plan.hpp"
@@ -86,6 +88,7 @@ class MediaBridge final : public media::WebRtcTransport::Listener, public media:
   void onMediaInactive(size_t source, std::string_view reason) override;
 
   void relayFromSip(SipLeg& leg, std::span<uint8_t> packet);
+  void relayRtcpFromSip(SipLeg& leg, std::span<uint8_t> packet);
   void rebuildMonitor();
 
   WorkerContext& worker_;
@@ -106,6 +109,8 @@ class MediaBridge final : public media::WebRtcTransport::Listener, public media:
     uint8_t sipPt = 0;
   };
   std::array<BrowserRoute, 128> browserRoutes_{};
+  // Browser RTCP is filtered once per SIP leg, each from a fresh copy of the datagram.
+  std::unique_ptr<media::PacketBuffer> rtcpScratch_;
 };
 
 }  // namespace callgate::gateway

@@ -1,5 +1,6 @@
 #include "gateway/outgoing_call.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include <boost/asio/post.hpp>
@@ -70,7 +71,11 @@ Result<void> OutgoingCall::prepare() {
   params.ports = bridge_->sipPorts();
   params.sessionId = randomU32();
   params.sessionVersion = 1;
-  params.offerVideo = false;  // video arrives with the call-control issue
+  // Video goes to SIP when the client asked for it or its offer carries a video m-line (a
+  // receive-only one included); the builder keeps only SIP-compatible codecs (VP8, H.264
+  // packetization-mode 1) and offers port 0 when none is left, so the call stays audio-only.
+  params.offerVideo = request_.hasVideo || std::any_of(browserOffer_.media.begin(), browserOffer_.media.end(),
+                                                       [](const auto& m) { return m.media == "video" && m.port != 0; });
   auto sipOffer = sdp::buildSipOffer(browserOffer_, params);
   if (!sipOffer) return makeError(sipOffer.error().message);
   bridge_->keepLegs(sipOffer->offered);
@@ -88,7 +93,7 @@ Result<void> OutgoingCall::prepare() {
 void OutgoingCall::start() {
   if (auto r = prepare(); !r) {
     // Nothing went out on SIP: the call ends here (protocol §6.2: no TRYING, one FAILED).
-    sipDone_ = true;
+    originalDone_ = true;
     CG_WARN("call {} to '{}' refused: {}", snapshot_.callId, request_.callee, r.error().message);
     terminate(CallStatus::Failed, 0, r.error().message);
     return;

@@ -48,6 +48,10 @@ class OutgoingCall final : public Call, public sip::ua::OutgoingInvite::Listener
   Result<void> sipReInvite(std::string sdp) override;
   Result<void> sipInfo(std::string contentType, std::string body) override;
   Result<void> sipRefer(const std::string& target) override;
+  void sipNotifyReferProgress(int status, const std::string& reason) override {
+    invite_->notifyReferProgress(status, reason);
+  }
+  const sip::ua::Account& sipAccount() const override { return account_; }
 
   Result<void> prepare();
   // Applies a SIP answer SDP: builds the browser answer and media plans. The browser gets

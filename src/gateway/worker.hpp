@@ -25,7 +25,8 @@ struct WorkerSettings {
   uint16_t rtpPortMax = 29999;
   std::chrono::seconds mediaTimeout{30};  // 0 = never
   std::chrono::seconds iceTimeout{20};
-  int rejectStatus = 486;  // SIP status when a client rejects an incoming call (486 or 603)
+  int rejectStatus = 486;
+  bool acceptRefer = true;  // act on a REFER from the SIP side (call the target, RFC 3515)  // SIP status when a client rejects an incoming call (486 or 603)
 };
 
 class Worker final : public UserSessionFactory {

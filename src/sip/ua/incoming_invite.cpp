@@ -136,6 +136,10 @@ Result<void> IncomingInvite::sendInfo(std::string contentType, std::string body)
   return session_->sendInfo(std::move(contentType), std::move(body));
 }
 
+void IncomingInvite::notifyReferProgress(int status, const std::string& reason) {
+  if (session_) session_->notifyReferProgress(status, reason);
+}
+
 Result<void> IncomingInvite::sendRefer(const std::string& target) {
   if (state_ != State::Confirmed || !session_) return makeError("call is not confirmed");
   return session_->sendRefer(target, account_.aor().serialize());

@@ -71,6 +71,8 @@ class IncomingInvite final : private transaction::SipEndpoint::DialogHandler, pr
   Result<void> sendReInvite(std::string sdp);
   Result<void> sendInfo(std::string contentType, std::string body);
   Result<void> sendRefer(const std::string& target);
+  // Progress of the call placed for the peer's REFER (InviteSession::notifyReferProgress).
+  void notifyReferProgress(int status, const std::string& reason);
 
   State state() const { return state_; }
   const std::string& callId() const { return callId_; }

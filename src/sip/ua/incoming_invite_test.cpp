@@ -322,6 +322,27 @@ TEST_F(IncomingTest, BlindTransferReportsNotifyProgress) {
             (std::vector<std::string>{"confirmed", "transfer 202", "transfer 100", "transfer 200 final"}));
 }
 
+TEST_F(IncomingTest, AcceptedPeerReferIsNotified) {
+  answered();
+  listener.acceptRefers = true;
+  Message refer = request("REFER", 2, true);
+  refer.addHeader("Refer-To", "<sip:4000@example.com>");
+  deliver(refer);
+  ASSERT_EQ(h.count("202"), 1u);
+  ASSERT_EQ(h.count("NOTIFY"), 1u);
+  const Message first = h.find("NOTIFY")->message;
+  EXPECT_EQ(first.header("Event").value_or(""), "refer");
+  EXPECT_EQ(first.header("Subscription-State").value_or(""), "active;expires=60");
+  EXPECT_EQ(first.body, "SIP/2.0 100 Trying\r\n");
+  call->notifyReferProgress(200, "OK");
+  ASSERT_EQ(h.count("NOTIFY"), 2u);
+  const Message last = h.find("NOTIFY", 1)->message;
+  EXPECT_EQ(last.header("Subscription-State").value_or(""), "terminated;reason=noresource");
+  EXPECT_EQ(last.body, "SIP/2.0 200 OK\r\n");
+  call->notifyReferProgress(180, "Ringing");  // after the final one: nothing
+  EXPECT_EQ(h.count("NOTIFY"), 2u);
+}
+
 TEST_F(IncomingTest, RefusedReferAndPeerReferDeclined) {
   answered();
   ASSERT_TRUE(call->sendRefer("sip:3000@example.com"));

@@ -360,9 +360,23 @@ void InviteSession::onPeerRefer(const Message& request) {
     endpoint_.respond(request, std::move(response));
     return;
   }
-  // Accepting needs the NOTIFY side of the implicit subscription (RFC 3515 §2.4.4), which
-  // no listener provides yet.
-  endpoint_.respond(request, 501, "Not Implemented");
+  endpoint_.respond(request, 202, "Accepted");
+  referSubscription_ = true;
+  notifyReferProgress(100, "Trying");
+}
+
+void InviteSession::notifyReferProgress(int status, const std::string& reason) {
+  if (!referSubscription_ || ended_ || byeWanted_) return;
+  const bool final = status >= 200;
+  Message notify = makeRequest("NOTIFY");
+  notify.addHeader("Contact", contact_);
+  notify.addHeader("Event", "refer");
+  notify.addHeader("Subscription-State", final ? "terminated;reason=noresource" : "active;expires=60");
+  notify.addHeader("Content-Type", "message/sipfrag;version=2.0");
+  notify.body = "SIP/2.0 " + std::to_string(status) + " " + reason + "\r\n";
+  if (final) referSubscription_ = false;
+  // Fire and forget: a lost or refused NOTIFY does not change our call (RFC 3515 §2.4.7).
+  endpoint_.sendRequest(std::move(notify), nextHop_, nullptr);
 }
 
 // --- BYE ---------------------------------------------------------------------------------------

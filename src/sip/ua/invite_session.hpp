@@ -19,7 +19,9 @@
 //  - REFER we send (RFC 3515 blind transfer, sendRefer): 2xx/1xx/NOTIFY sipfrag progress ->
 //    onTransferProgress; a refusal or timeout -> onTransferProgress(status, final).
 //    NOTIFY (Event: refer) is answered 200. A REFER from the peer goes to onReferRequested:
-//    an error refuses it (603 Decline with the reason in Warning).
+//    an error refuses it (603 Decline with the reason in Warning); success answers 202 and
+//    NOTIFYs "100 Trying" at once (RFC 3515 §2.4.4); the listener then reports the new
+//    call's progress with notifyReferProgress (final >= 200 ends the subscription).
 //  - OPTIONS -> 200 with Allow; UPDATE and others -> 501.
 // Events fire on the endpoint's thread from network input or timers, never inside a call
 // of this class. onSessionEnded fires once; nothing follows it.
@@ -58,7 +60,8 @@ class InviteSession final : private transaction::ClientTransactionUser {
     // Our REFER's fate: the REFER's own response (202 accepted, or a refusal, final), then
     // the transfer target's status from each NOTIFY sipfrag; `final` on the last report.
     virtual void onTransferProgress(int status, const std::string& reason, bool final) = 0;
-    // The peer asks us to transfer (incoming REFER). Errors refuse it with 603.
+    // The peer asks us to transfer (incoming REFER). Errors refuse it with 603; success
+    // means the listener calls the target and reports with notifyReferProgress.
     virtual Result<void> onReferRequested(const std::string& referTo) = 0;
 
    protected:
@@ -94,6 +97,8 @@ class InviteSession final : private transaction::ClientTransactionUser {
   // Errors: the session is ending, or an offer/answer exchange is already in progress.
   Result<void> sendReInvite(std::string sdp);
   Result<void> sendInfo(std::string contentType, std::string body);
+  // The progress of the call we placed for the peer's REFER, as a NOTIFY sipfrag.
+  void notifyReferProgress(int status, const std::string& reason);
   // Blind transfer: REFER with Refer-To <target> and Referred-By <referredBy>.
   Result<void> sendRefer(const std::string& target, const std::string& referredBy);
   // Sends BYE (after a pending 2xx got its ACK, §15). Idempotent.
@@ -156,6 +161,7 @@ class InviteSession final : private transaction::ClientTransactionUser {
   std::string referTarget_;
   std::string referredBy_;
   bool transferActive_ = false;  // REFER accepted, final NOTIFY not seen yet
+  bool referSubscription_ = false;  // we accepted the peer's REFER, final NOTIFY not sent
 
   transaction::TransactionId bye_ = 0;
   bool byeWanted_ = false;

@@ -314,6 +314,10 @@ Result<void> OutgoingInvite::sendReInvite(std::string sdp) {
   return session_->sendReInvite(std::move(sdp));
 }
 
+void OutgoingInvite::notifyReferProgress(int status, const std::string& reason) {
+  if (session_) session_->notifyReferProgress(status, reason);
+}
+
 Result<void> OutgoingInvite::sendRefer(const std::string& target) {
   if (state_ != State::Confirmed || !session_) return makeError("call is not confirmed");
   return session_->sendRefer(target, account_.aor().serialize());

@@ -96,6 +96,8 @@ class OutgoingInvite final : private transaction::ClientTransactionUser,
   Result<void> sendReInvite(std::string sdp);
   // Blind transfer (RFC 3515). Error unless Confirmed.
   Result<void> sendRefer(const std::string& target);
+  // Progress of the call placed for the peer's REFER (InviteSession::notifyReferProgress).
+  void notifyReferProgress(int status, const std::string& reason);
 
   State state() const { return state_; }
   const std::string& callId() const { return callId_; }

@@ -38,6 +38,7 @@ struct SessionEventsRecorder : Base {
   }
   Result<void> onReferRequested(const std::string& referTo) override {
     events.push_back("refer " + referTo);
+    if (acceptRefers) return {};
     return makeError("transfers are refused here");
   }
 
@@ -46,6 +47,7 @@ struct SessionEventsRecorder : Base {
   std::string answerSdp = "v=0\r\n";
   std::string offerSdp = "v=0\r\n";
   bool refuseOffers = false;
+  bool acceptRefers = false;
 };
 
 }  // namespace callgate::sip::ua
