@@ -82,6 +82,7 @@ void Call::hangup() {
 
 void Call::abandon() {
   clientTerminal_ = true;  // the client is gone: nothing more to tell it
+  clientGone_ = true;
   terminate(CallStatus::Finish, 0, {});
 }
 

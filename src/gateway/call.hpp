@@ -112,6 +112,7 @@ class Call : public MediaBridge::Listener {
   sdp::SessionDescription localSipSdp_;
   bool clientTerminal_ = false;  // a terminal status was reported (or the client is gone)
   bool originalDone_ = false;    // the SIP usage the call started with has ended
+  bool clientGone_ = false;      // abandon(): the client's socket closed
   bool established_ = false;
 
  private:

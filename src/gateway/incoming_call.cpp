@@ -188,7 +188,8 @@ void IncomingCall::onTerminated() { sipFinished(CallStatus::Finish, 0, "Normal c
 
 void IncomingCall::sipHangup() {
   noAnswerTimer_.cancel();
-  invite_->hangup(worker_.settings.rejectStatus);  // reject before the answer, BYE after
+  // Reject before the answer (a client that vanished is "unavailable", not "busy"), BYE after.
+  invite_->hangup(clientGone_ ? 480 : worker_.settings.rejectStatus);
 }
 
 Result<void> IncomingCall::sipReInvite(std::string sdp) { return invite_->sendReInvite(std::move(sdp)); }
