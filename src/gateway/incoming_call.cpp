@@ -146,6 +146,16 @@ Result<void> IncomingCall::accept(const std::string& browserSdp,
   params.sessionVersion = 1;
   auto built = sdp::buildSipAnswer(sipOffer_, *browserAnswer, params);
   if (!built) return built.error();
+  if (delayedOffer_) {
+    // Our 200 carries an offer: toward SIP we send what the browser sends and take what it
+    // takes, i.e. the browser answer's own direction. (The template's c=0.0.0.0 would make
+    // the builder read "the peer takes nothing" and write recvonly.)
+    for (size_t i = 0; i < built->sdp.media.size() && i < browserAnswer->media.size(); ++i) {
+      if (built->sdp.media[i].port != 0) {
+        sdp::setDirection(built->sdp.media[i], sdp::direction(*browserAnswer, browserAnswer->media[i]));
+      }
+    }
+  }
   if (auto applied = bridge_->applyPlans(std::move(built->plans)); !applied) return applied;
 
   std::vector<sip::Header> sipHeaders;

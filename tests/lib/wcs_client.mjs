@@ -237,9 +237,12 @@ export class WcsClient {
     return this.waitFor({ callId, status }, timeoutMs);
   }
 
-  /** Waits for the call's terminal status (FINISH/FAILED/BUSY) and returns its payload. */
+  /**
+   * Waits for the call's terminal status (FINISH/FAILED/BUSY) and returns its payload. A
+   * `fail` warning also carries status FAILED but does not end a call: it is skipped.
+   */
   async waitForTerminal(callId, timeoutMs = 10000) {
-    const e = await this.waitFor((m) => m.data?.[0]?.callId === callId && TERMINAL.has(m.data[0].status), timeoutMs);
+    const e = await this.waitFor((m) => m.message !== 'fail' && m.data?.[0]?.callId === callId && TERMINAL.has(m.data[0].status), timeoutMs);
     return e.data[0];
   }
 

@@ -185,6 +185,13 @@ void SipEndpoint::serverTerminated(const std::string& key) {
 
 void SipEndpoint::resendResponse(const Message& response, const PeerAddress& fallback) {
   auto destination = transport::responseDestination(response);
+  // The copy must be byte-identical to the first 2xx (peers match retransmissions so).
+  if (!response.header("User-Agent") && !config_.userAgent.empty() && response.status >= 200) {
+    Message copy = response;
+    copy.addHeader("User-Agent", config_.userAgent);
+    sendToNetwork(copy, destination ? *destination : fallback);
+    return;
+  }
   sendToNetwork(response, destination ? *destination : fallback);
 }
 

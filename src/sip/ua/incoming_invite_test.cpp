@@ -119,8 +119,9 @@ TEST_F(IncomingTest, RingAcceptAckThenBye) {
   EXPECT_EQ(ok.body, kAnswer);
   EXPECT_EQ(ok.header("X-Answered-By").value_or(""), "callgate");
   EXPECT_EQ(ok.header("Content-Type").value_or(""), "application/sdp");
-  // §13.3.1.4: the 2xx is re-sent until the ACK.
+  // §13.3.1.4: the 2xx is re-sent until the ACK, byte for byte.
   EXPECT_TRUE(h.waitFor("200", 3));
+  EXPECT_EQ(h.find("200", 1)->message.serialize(), h.find("200", 0)->message.serialize());
   ack();
   EXPECT_EQ(listener.events, (std::vector<std::string>{"confirmed"}));
   const size_t sent = h.count("200");
