@@ -1,0 +1,140 @@
+// End to end, video: the Web SDK page (Chromium with fake camera and microphone) calls 1001
+// with audio + video through callgate and Kamailio.
+// 1. The sipp phone answers PCMU + VP8 (the offered VP8 payload type) and echoes RTP on both
+//    ports (sipp -rtp_echo: -mp and -mp + 2). The INVITE carries plain RTP/AVP audio and video
+//    without WebRTC lines; the browser sends video (outbound packets, frames encoded) and
+//    decodes the echoed frames relayed back by callgate (inbound video framesDecoded > 0,
+//    i.e. VP8 passes through both ways with PT and SSRC mapping); audio flows too.
+// 2. The phone answers audio only (video m-line port 0): the call is ESTABLISHED as audio
+//    only, the browser's answer has video rejected, and audio flows both ways.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { assertRunning, testContext } from '../lib/callgate.mjs';
+import { assertTwoWayAudio, e2eAccount, startE2eStack, waitCallTerminal, waitPageEvent, waitUntil } from '../lib/e2e.mjs';
+import { expectSippSuccess } from '../lib/sipp_tests.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+// An outgoing call with camera and microphone, statuses into cg.events like the page's own
+// calls (so waitPageEvent/waitCallTerminal work); window.cgv.call is the call object.
+function startVideoCall(page, callee) {
+  return page.evaluate((to) => {
+    const CALL_STATUS = Flashphoner.constants.CALL_STATUS;
+    const el = (id) => document.getElementById(id);
+    const call = window.cg.session().createCall({
+      callee: to,
+      localVideoDisplay: el('localDisplay'), remoteVideoDisplay: el('remoteDisplay'),
+      constraints: { audio: true, video: { width: 320, height: 240 } }, receiveAudio: true, receiveVideo: true,
+    });
+    window.cgv = { call };
+    Object.keys(CALL_STATUS).forEach((k) => {
+      call.on(CALL_STATUS[k], (c) => window.cg.events.push({ t: Date.now(), kind: 'call', status: CALL_STATUS[k],
+        info: c && c.getInfo ? c.getInfo() : undefined }));
+    });
+    call.call();
+  }, callee);
+}
+
+// Video figures of the newest PeerConnection, and the m=video line of each description.
+function videoStats(page) {
+  return page.evaluate(async () => {
+    const pcs = window.cgPeerConnections || [];
+    const pc = pcs[pcs.length - 1];
+    const out = { packetsSent: 0, framesEncoded: 0, packetsReceived: 0, framesDecoded: 0, codecIn: null, codecOut: null,
+      pliSent: 0, localVideo: null, remoteVideo: null };
+    if (!pc) return out;
+    const mline = (d) => (d && d.sdp.match(/^m=video.*$/m) || [null])[0];
+    out.localVideo = mline(pc.localDescription);
+    out.remoteVideo = mline(pc.remoteDescription);
+    const report = await pc.getStats();
+    const codecs = {};
+    report.forEach((r) => { if (r.type === 'codec') codecs[r.id] = r.mimeType; });
+    report.forEach((r) => {
+      if (r.kind !== 'video') return;
+      if (r.type === 'outbound-rtp') {
+        out.packetsSent += r.packetsSent || 0;
+        out.framesEncoded += r.framesEncoded || 0;
+        out.codecOut = codecs[r.codecId] || out.codecOut;
+      } else if (r.type === 'inbound-rtp') {
+        out.packetsReceived += r.packetsReceived || 0;
+        out.framesDecoded += r.framesDecoded || 0;
+        out.pliSent += r.pliCount || 0;
+        out.codecIn = codecs[r.codecId] || out.codecIn;
+      }
+    });
+    return out;
+  });
+}
+
+function invite200(r) {
+  const invite = r.parsed.find((m) => m.dir === 'received' && /^INVITE /.test(m.text));
+  assert.ok(invite, `the phone got the INVITE:\n${r.flow}`);
+  return invite.text.slice(invite.text.search(/\r?\n\r?\n/)).trim();
+}
+
+async function hangupAndCheck(page, callee, callgate) {
+  await page.evaluate(() => window.cgv.call.hangup());
+  const term = await waitCallTerminal(page, 10000);
+  assert.equal(term.status, 'FINISH', `terminal status ${JSON.stringify(term)}`);
+  const r = await expectSippSuccess(callee, 10000);
+  assertRunning(callgate);
+  return r;
+}
+
+test('e2e video: audio + VP8 both ways, frames decoded in the browser', async () => {
+  const ctx = testContext('e2e_call_video');
+  await ctx.run(async () => {
+    const { callee, callgate, page } = await startE2eStack(ctx, { calleeScenario: path.join(HERE, 'e2e_uas_video.xml') });
+    await page.evaluate((o) => window.cg.connect(o), e2eAccount());
+    await waitPageEvent(page, 'session', 'REGISTERED', 10000);
+
+    await startVideoCall(page, '1001');
+    await waitPageEvent(page, 'call', 'ESTABLISHED', 20000);
+
+    let last = null;
+    try {
+      await waitUntil(async () => {
+        last = await videoStats(page);
+        return last.packetsSent > 0 && last.framesEncoded > 0 && last.packetsReceived > 0 && last.framesDecoded > 0;
+      }, 20000, 'video sent and echoed frames decoded', 500);
+    } catch (err) {
+      throw new Error(`${err.message}; last video stats: ${JSON.stringify(last)}`);
+    }
+    assert.match(last.codecIn ?? '', /VP8/i, `inbound video is VP8: ${JSON.stringify(last)}`);
+    assert.match(last.remoteVideo ?? '', /^m=video [1-9]/, `video accepted in callgate's answer: ${JSON.stringify(last)}`);
+    // Video keeps being decoded (not one keyframe), and audio flows alongside.
+    const first = last;
+    await new Promise((r) => setTimeout(r, 1500));
+    const later = await videoStats(page);
+    assert.ok(later.framesDecoded > first.framesDecoded, `frames keep being decoded: ${JSON.stringify(later)}`);
+    await assertTwoWayAudio(page);
+    console.log(`video stats: ${JSON.stringify(later)}`);
+
+    const log = callgate.log();
+    assert.match(log, /m-line 1 video to 127\.0\.0\.1:\d+ codec VP8/, 'callgate relays the video m-line with VP8');
+
+    const r = await hangupAndCheck(page, callee, callgate);
+    const sdp = invite200(r);
+    assert.match(sdp, /^m=video [1-9]\d* RTP\/AVP /m, `INVITE offers plain RTP video:\n${sdp}`);
+    assert.ok(!/transport-cc|goog-remb|a=(fingerprint|ice-ufrag|candidate|extmap)/.test(sdp), `no WebRTC lines to the phone:\n${sdp}`);
+  });
+});
+
+test('e2e video: the phone rejects video, the call goes on as audio only', async () => {
+  const ctx = testContext('e2e_call_video_rejected');
+  await ctx.run(async () => {
+    const { callee, callgate, page } = await startE2eStack(ctx, { calleeScenario: path.join(HERE, 'e2e_uas_video_rejected.xml') });
+    await page.evaluate((o) => window.cg.connect(o), e2eAccount());
+    await waitPageEvent(page, 'session', 'REGISTERED', 10000);
+
+    await startVideoCall(page, '1001');
+    await waitPageEvent(page, 'call', 'ESTABLISHED', 20000);
+    await assertTwoWayAudio(page);
+    const v = await videoStats(page);
+    assert.match(v.remoteVideo ?? '', /^m=video 0 /, `video rejected in callgate's answer: ${JSON.stringify(v)}`);
+    assert.equal(v.framesDecoded, 0, `no video decoded: ${JSON.stringify(v)}`);
+    await hangupAndCheck(page, callee, callgate);
+  });
+});
