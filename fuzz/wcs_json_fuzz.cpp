@@ -28,6 +28,8 @@ struct NullUserSession : gateway::UserSession {
   void start() override {}
   void call(gateway::OutgoingCallRequest) override {}
   void hangup(const std::string&) override {}
+  void answer(const std::string&, const std::string&, std::vector<std::pair<std::string, std::string>>) override {}
+  void transfer(const std::string&, const std::string&) override {}
   void hold(const std::string&, bool) override {}
   void sendDtmf(const std::string&, const std::string&, const std::string&) override {}
   void close(std::function<void()> done) override { done(); }

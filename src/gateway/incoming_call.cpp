@@ -76,6 +76,10 @@ Result<std::string> IncomingCall::prepare() {
   auto built = sdp::buildWebRtcOffer(sipOffer_, params);
   if (!built) return built.error();
   bridge_->keepLegs(built->offered);
+  // What the client is told in notifyIncomingCall: video when a video m-line is offered.
+  snapshot_.hasVideo = false;
+  for (size_t i = 0; i < built->offered.size() && i < sipOffer_.media.size(); ++i)
+    if (built->offered[i] && sipOffer_.media[i].media == "video") snapshot_.hasVideo = true;
   return sdp::write(built->sdp);
 }
 
