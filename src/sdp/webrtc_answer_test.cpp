@@ -159,7 +159,7 @@ TEST(WebRtcAnswer, VideoAcceptedWithMediaLevelConnectionAndOneStream) {
   EXPECT_EQ(v.localSsrc, 22222222u);
   const auto& vm = a.sdp.media[1];
   EXPECT_EQ(vm.formats, (std::vector<std::string>{"96", "102"}));
-  EXPECT_EQ(vm.all("rtcp-fb").size(), 6u);  // ccm fir, nack, nack pli for each
+  EXPECT_EQ(vm.all("rtcp-fb").size(), 4u);  // ccm fir and nack pli for each; no plain nack (not relayed)
   EXPECT_EQ(msid(a.sdp.media[0])->streamId, msid(vm)->streamId);
   EXPECT_NE(msid(a.sdp.media[0])->trackId, msid(vm)->trackId);
   EXPECT_EQ(bundleGroup(a.sdp)->ids, (std::vector<std::string>{"0", "1"}));

@@ -68,7 +68,9 @@ void finishSession(SessionDescription& sdp, const WebRtcLocalParams& p,
 }
 
 bool keepVideoFeedback(const std::string& fb) {
-  return fb == "nack" || fb == "nack pli" || fb == "ccm fir";
+  // Plain "nack" is not offered: the relay does not translate NACK (media/rtcp_feedback drops
+  // it), and a browser told it may NACK waits for retransmissions that never come.
+  return fb == "nack pli" || fb == "ccm fir";
 }
 
 }  // namespace callgate::sdp::detail

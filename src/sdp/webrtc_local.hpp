@@ -45,8 +45,8 @@ uint32_t addSsrc(MediaDescription& m, const WebRtcLocalParams& p, size_t index,
 // a=group:BUNDLE (if any ids) right after a=ice-lite, and a=msid-semantic.
 void finishSession(SessionDescription& sdp, const WebRtcLocalParams& p,
                    const std::vector<std::string>& bundleIds);
-// RTCP feedback the relay can honour on video (it translates PLI/FIR and NACK towards the
-// SIP side); transport-cc and goog-remb need bandwidth estimation we do not run.
+// RTCP feedback the relay can honour on video: PLI and FIR (translated toward the SIP side).
+// NACK is not relayed, and transport-cc / goog-remb need bandwidth estimation we do not run.
 bool keepVideoFeedback(const std::string& fb);
 
 }  // namespace detail
