@@ -230,7 +230,11 @@ void Call::handleInfo(const std::string& contentType, const std::string& body) {
 Result<void> Call::transfer(const std::string& target) {
   if (!established_ || clientTerminal_) return makeError("Call is not established");
   if (target.empty()) return makeError("No transfer target");
-  Result<void> sent = refer_ == Refer::Replaced ? referred_->invite().sendRefer(target) : sipRefer(target);
+  if (auto valid = validateCallee(target, "transfer target"); !valid) return valid;
+  auto uri = sip::ua::calleeUri(target, sipAccount().domain);
+  if (!uri) return makeError("Invalid transfer target: " + uri.error().message);
+  Result<void> sent =
+      refer_ == Refer::Replaced ? referred_->invite().sendRefer(uri->serialize()) : sipRefer(uri->serialize());
   if (!sent) return sent;
   CG_INFO("call {}: blind transfer to '{}' requested", snapshot_.callId, target);
   return {};

@@ -78,7 +78,7 @@ class Call : public MediaBridge::Listener {
   virtual void sipHangup() = 0;  // CANCEL, reject or BYE as the state demands
   virtual Result<void> sipReInvite(std::string sdp) = 0;
   virtual Result<void> sipInfo(std::string contentType, std::string body) = 0;
-  virtual Result<void> sipRefer(const std::string& target) = 0;
+  virtual Result<void> sipRefer(const std::string& targetUri) = 0;  // validated by transfer()
   // NOTIFY the peer that REFERred us about the new call (RFC 3515 §2.4.4).
   virtual void sipNotifyReferProgress(int status, const std::string& reason) = 0;
   virtual const sip::ua::Account& sipAccount() const = 0;

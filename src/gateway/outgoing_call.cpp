@@ -175,11 +175,6 @@ Result<void> OutgoingCall::sipInfo(std::string contentType, std::string body) {
   return invite_->sendInfo(std::move(contentType), std::move(body));
 }
 
-Result<void> OutgoingCall::sipRefer(const std::string& target) {
-  if (auto valid = validateCallee(target, "transfer target"); !valid) return valid;
-  auto uri = sip::ua::calleeUri(target, account_.domain);
-  if (!uri) return makeError("Invalid transfer target: " + uri.error().message);
-  return invite_->sendRefer(uri->serialize());
-}
+Result<void> OutgoingCall::sipRefer(const std::string& targetUri) { return invite_->sendRefer(targetUri); }
 
 }  // namespace callgate::gateway

@@ -31,12 +31,7 @@ IncomingInvite::IncomingInvite(transaction::SipEndpoint& endpoint, const Message
   localTag_ = randomToken(12);
   offer_ = sdpBody(invite_);
   if (auto from = parseNameAddr(invite_.header("From").value_or(""))) caller_ = std::move(from.value());
-  Uri contact;
-  contact.user = account_.login;
-  contact.host = endpoint_.advertisedHost();
-  contact.port = endpoint_.advertisedPort();
-  contact.setParam("transport", "udp");
-  contact_ = "<" + contact.serialize() + ">";
+  contact_ = "<" + localContact(account_.login, endpoint_).serialize() + ">";
   if (auto dialog = Dialog::fromUasRequest(invite_, localTag_)) dialog_ = std::move(dialog.value());
   // Registered at once: requests carrying our To tag (an early BYE, the ACK) find us.
   endpoint_.addDialog(callId_, localTag_, *this);

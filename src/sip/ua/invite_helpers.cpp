@@ -36,6 +36,15 @@ bool isReservedHeader(std::string_view name) {
 }
 }  // namespace
 
+Uri localContact(const std::string& login, const transaction::SipEndpoint& endpoint) {
+  Uri contact;
+  contact.user = login;
+  contact.host = endpoint.advertisedHost();
+  contact.port = endpoint.advertisedPort();
+  contact.setParam("transport", "udp");
+  return contact;
+}
+
 Result<void> validateExtraHeaders(const std::vector<Header>& headers) {
   for (const auto& h : headers) {
     if (auto valid = validateHeaderName(h.name); !valid) return makeError("Invalid extra header name: " + valid.error().message);

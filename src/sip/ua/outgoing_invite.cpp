@@ -107,12 +107,7 @@ void OutgoingInvite::sendInvite() {
   invite.addHeader("To", NameAddr{{}, requestUri_, {}}.serialize());
   invite.addHeader("Call-ID", callId_);
   invite.addHeader("CSeq", std::to_string(cseq_) + " INVITE");
-  Uri contact;
-  contact.user = account_.login;
-  contact.host = endpoint_.advertisedHost();
-  contact.port = endpoint_.advertisedPort();
-  contact.setParam("transport", "udp");
-  invite.addHeader("Contact", "<" + contact.serialize() + ">");
+  invite.addHeader("Contact", "<" + localContact(account_.login, endpoint_).serialize() + ">");
   invite.addHeader("Allow", std::string(transaction::SipEndpoint::kAllow));
   if (!options_.supported.empty()) invite.addHeader("Supported", options_.supported);
   for (const auto& h : extraHeaders_) invite.addHeader(h.name, h.value);
@@ -214,13 +209,10 @@ void OutgoingInvite::on2xx(const Message& response) {
 
 void OutgoingInvite::afterAnswer(const Message& response) {
   endpoint_.sendStateless(*ack_, *nextHop_);
-  Uri contact;
-  contact.user = account_.login;
-  contact.host = endpoint_.advertisedHost();
-  contact.port = endpoint_.advertisedPort();
-  contact.setParam("transport", "udp");
   session_ = std::make_unique<InviteSession>(
-      endpoint_, InviteSession::Params{*dialog_, *nextHop_, "<" + contact.serialize() + ">", /*ownsCallId=*/true},
+      endpoint_,
+      InviteSession::Params{*dialog_, *nextHop_, "<" + localContact(account_.login, endpoint_).serialize() + ">",
+                            /*ownsCallId=*/true},
       auth_, listener_, static_cast<InviteSession::Owner&>(*this));
   if (cancelRequested_) {
     // The 2xx crossed our CANCEL: the call exists now, end it (§9.1, §15).

@@ -1,5 +1,7 @@
 #include "sip/ua/registration.hpp"
 
+#include "sip/ua/invite_helpers.hpp"
+
 #include <boost/asio/post.hpp>
 #include <charconv>
 
@@ -48,12 +50,7 @@ Registration::~Registration() {
 }
 
 std::string Registration::contactUri() const {
-  Uri contact;
-  contact.user = account_.login;
-  contact.host = endpoint_.advertisedHost();
-  contact.port = endpoint_.advertisedPort();
-  contact.setParam("transport", "udp");
-  return contact.serialize();
+  return localContact(account_.login, endpoint_).serialize();
 }
 
 Result<void> Registration::start() {
