@@ -344,6 +344,21 @@ TEST_F(IncomingTest, AcceptedPeerReferIsNotified) {
   EXPECT_EQ(h.count("NOTIFY"), 2u);
 }
 
+TEST_F(IncomingTest, ByeAfterTheFinalNotifyWaitsForItsResponse) {
+  // A BYE sent right behind the final NOTIFY can overtake it in a multi-worker proxy; the
+  // transferor would then lose the transfer's outcome.
+  answered();
+  listener.acceptRefers = true;
+  Message refer = request("REFER", 2, true);
+  refer.addHeader("Refer-To", "<sip:4000@example.com>");
+  deliver(refer);
+  call->notifyReferProgress(200, "OK");
+  call->hangup();
+  EXPECT_EQ(h.count("BYE"), 0u);
+  h.reply(h.find("NOTIFY", 1)->message, 200, "OK", "caller");
+  EXPECT_EQ(h.count("BYE"), 1u);
+}
+
 TEST_F(IncomingTest, RefusedReferAndPeerReferDeclined) {
   answered();
   ASSERT_TRUE(call->sendRefer("sip:3000@example.com"));

@@ -34,7 +34,7 @@ InviteSession::InviteSession(transaction::SipEndpoint& endpoint, Params params, 
       answer_(endpoint) {}
 
 InviteSession::~InviteSession() {
-  for (auto id : {lastReInvite_, info_, bye_, refer_}) {
+  for (auto id : {lastReInvite_, info_, bye_, refer_, finalNotify_}) {
     if (id) endpoint_.abandon(id);
   }
 }
@@ -232,7 +232,7 @@ void InviteSession::onAck(const Message& ack) {
       CG_WARN("sip: call {}: ACK without the SDP answer to our offer; media stays as it was", dialog_.callId);
     }
   }
-  if (byeWanted_ && !bye_) sendBye();
+  sendByeIfWanted();
 }
 
 void InviteSession::refreshTarget(const Message& message) {
@@ -374,9 +374,16 @@ void InviteSession::notifyReferProgress(int status, const std::string& reason) {
   notify.addHeader("Subscription-State", final ? "terminated;reason=noresource" : "active;expires=60");
   notify.addHeader("Content-Type", "message/sipfrag;version=2.0");
   notify.body = "SIP/2.0 " + std::to_string(status) + " " + reason + "\r\n";
-  if (final) referSubscription_ = false;
-  // Fire and forget: a lost or refused NOTIFY does not change our call (RFC 3515 §2.4.7).
-  endpoint_.sendRequest(std::move(notify), nextHop_, nullptr);
+  // A lost or refused NOTIFY does not change our call (RFC 3515 §2.4.7), so progress NOTIFYs are
+  // fire and forget. The final one is tracked: a BYE sent before it completes can overtake it
+  // (a proxy with several workers reorders), and the transferor would see its dialog end with
+  // no word on the transfer.
+  if (!final) {
+    endpoint_.sendRequest(std::move(notify), nextHop_, nullptr);
+    return;
+  }
+  referSubscription_ = false;
+  finalNotify_ = endpoint_.sendRequest(std::move(notify), nextHop_, this);
 }
 
 // --- BYE ---------------------------------------------------------------------------------------
@@ -386,8 +393,14 @@ void InviteSession::bye() {
   byeWanted_ = true;
   infoQueue_.clear();
   glareTimer_.cancel();
+  sendByeIfWanted();
+}
+
+void InviteSession::sendByeIfWanted() {
+  if (!byeWanted_ || bye_ || ended_) return;
   // §15: the callee does not send BYE before the ACK of its 2xx (or the give-up time).
   if (answer_.active()) return;
+  if (finalNotify_) return;  // see notifyReferProgress
   sendBye();
 }
 
@@ -429,6 +442,10 @@ void InviteSession::onResponse(transaction::TransactionId id, const Message& res
     onInfoResponse(response);
   } else if (id == refer_) {
     onReferResponse(response);
+  } else if (id == finalNotify_) {
+    if (response.status < 200) return;
+    finalNotify_ = 0;
+    sendByeIfWanted();
   } else if (id == bye_) {
     if (response.status < 200) return;
     bye_ = 0;
@@ -452,6 +469,9 @@ void InviteSession::onTransactionTimeout(transaction::TransactionId id) {
   } else if (id == refer_) {
     refer_ = 0;
     if (!ended_ && !byeWanted_) listener_.onTransferProgress(408, "Request Timeout", true);
+  } else if (id == finalNotify_) {
+    finalNotify_ = 0;
+    sendByeIfWanted();
   } else if (id == bye_) {
     bye_ = 0;
     end(false);

@@ -124,6 +124,7 @@ class InviteSession final : private transaction::ClientTransactionUser {
   void sendInfoRequest();
   void onInfoResponse(const Message& response);
   void sendBye();
+  void sendByeIfWanted();
   void onReferResponse(const Message& response);
   void onNotify(const Message& request);
   void onPeerRefer(const Message& request);
@@ -162,6 +163,7 @@ class InviteSession final : private transaction::ClientTransactionUser {
   std::string referredBy_;
   bool transferActive_ = false;  // REFER accepted, final NOTIFY not seen yet
   bool referSubscription_ = false;  // we accepted the peer's REFER, final NOTIFY not sent
+  transaction::TransactionId finalNotify_ = 0;  // our final NOTIFY, until its response
 
   transaction::TransactionId bye_ = 0;
   bool byeWanted_ = false;
