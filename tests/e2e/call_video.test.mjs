@@ -12,7 +12,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assertRunning, testContext } from '../lib/callgate.mjs';
-import { assertTwoWayAudio, e2eAccount, startE2eStack, waitCallTerminal, waitPageEvent, waitUntil } from '../lib/e2e.mjs';
+import {
+  assertTwoWayAudio, e2eAccount, startE2eStack, videoStats, waitCallTerminal, waitPageEvent, waitUntil,
+} from '../lib/e2e.mjs';
 import { expectSippSuccess } from '../lib/sipp_tests.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -35,37 +37,6 @@ function startVideoCall(page, callee) {
     });
     call.call();
   }, callee);
-}
-
-// Video figures of the newest PeerConnection, and the m=video line of each description.
-function videoStats(page) {
-  return page.evaluate(async () => {
-    const pcs = window.cgPeerConnections || [];
-    const pc = pcs[pcs.length - 1];
-    const out = { packetsSent: 0, framesEncoded: 0, packetsReceived: 0, framesDecoded: 0, codecIn: null, codecOut: null,
-      pliSent: 0, localVideo: null, remoteVideo: null };
-    if (!pc) return out;
-    const mline = (d) => (d && d.sdp.match(/^m=video.*$/m) || [null])[0];
-    out.localVideo = mline(pc.localDescription);
-    out.remoteVideo = mline(pc.remoteDescription);
-    const report = await pc.getStats();
-    const codecs = {};
-    report.forEach((r) => { if (r.type === 'codec') codecs[r.id] = r.mimeType; });
-    report.forEach((r) => {
-      if (r.kind !== 'video') return;
-      if (r.type === 'outbound-rtp') {
-        out.packetsSent += r.packetsSent || 0;
-        out.framesEncoded += r.framesEncoded || 0;
-        out.codecOut = codecs[r.codecId] || out.codecOut;
-      } else if (r.type === 'inbound-rtp') {
-        out.packetsReceived += r.packetsReceived || 0;
-        out.framesDecoded += r.framesDecoded || 0;
-        out.pliSent += r.pliCount || 0;
-        out.codecIn = codecs[r.codecId] || out.codecIn;
-      }
-    });
-    return out;
-  });
 }
 
 function invite200(r) {

@@ -266,6 +266,40 @@ export async function assertTwoWayAudio(page) {
 }
 
 /**
+ * Video figures of the newest PeerConnection (packets/frames each way, codecs, PLIs sent), and
+ * the m=video line of each description.
+ */
+export function videoStats(page) {
+  return page.evaluate(async () => {
+    const pcs = window.cgPeerConnections || [];
+    const pc = pcs[pcs.length - 1];
+    const out = { packetsSent: 0, framesEncoded: 0, packetsReceived: 0, framesDecoded: 0, codecIn: null, codecOut: null,
+      pliSent: 0, localVideo: null, remoteVideo: null };
+    if (!pc) return out;
+    const mline = (d) => (d && d.sdp.match(/^m=video.*$/m) || [null])[0];
+    out.localVideo = mline(pc.localDescription);
+    out.remoteVideo = mline(pc.remoteDescription);
+    const report = await pc.getStats();
+    const codecs = {};
+    report.forEach((r) => { if (r.type === 'codec') codecs[r.id] = r.mimeType; });
+    report.forEach((r) => {
+      if (r.kind !== 'video') return;
+      if (r.type === 'outbound-rtp') {
+        out.packetsSent += r.packetsSent || 0;
+        out.framesEncoded += r.framesEncoded || 0;
+        out.codecOut = codecs[r.codecId] || out.codecOut;
+      } else if (r.type === 'inbound-rtp') {
+        out.packetsReceived += r.packetsReceived || 0;
+        out.framesDecoded += r.framesDecoded || 0;
+        out.pliSent += r.pliCount || 0;
+        out.codecIn = codecs[r.codecId] || out.codecIn;
+      }
+    });
+    return out;
+  });
+}
+
+/**
  * Adds window.cgx to the test page (the page itself only knows outgoing calls and keeps its
  * call object private): Web SDK calls the test can drive — incoming calls (session
  * INCOMING_CALL), answer, hangup, hold/unhold, sendDTMF — on the session made by cg.connect().
@@ -313,9 +347,10 @@ export async function installCallApi(page) {
       call.call();
       return call.id();
     };
-    cgx.answer = () => {
+    cgx.answer = (withVideo = false) => {
       cur().answer({ localVideoDisplay: el('localDisplay'), remoteVideoDisplay: el('remoteDisplay'),
-        constraints: { audio: true, video: false } });
+        constraints: { audio: true, video: withVideo ? { width: 320, height: 240 } : false },
+        ...(withVideo ? { receiveVideo: true } : {}) });
       return cur().id();
     };
     cgx.status = () => (cgx.current ? cgx.current.status() : null);

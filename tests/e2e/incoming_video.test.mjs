@@ -1,0 +1,61 @@
+// End to end, incoming video: a sipp phone (1001, RTP echo on both ports) calls the page (1000)
+// through Kamailio offering PCMU + VP8 on plain RTP/AVP. The page gets INCOMING_CALL with the
+// video offer mapped to WebRTC, answers with camera and microphone; the phone gets a 200 whose
+// SDP accepts video with VP8 on RTP/AVP; the browser sends VP8 and decodes the frames the phone
+// echoes back through callgate (framesDecoded > 0 and growing); audio flows both ways.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { assertRunning, testContext } from '../lib/callgate.mjs';
+import {
+  assertTwoWayAudio, e2eAccount, installCallApi, routeSetProblem, startCallingPhone, startE2eStack, videoStats,
+  waitCallEvent, waitCallTerminal, waitIncomingCall, waitPageEvent, waitUntil,
+} from '../lib/e2e.mjs';
+import { expectSippSuccess } from '../lib/sipp_tests.mjs';
+
+test('e2e incoming video: phone offers VP8, page answers with video, frames decoded both ways', async () => {
+  const ctx = testContext('e2e_incoming_video');
+  await ctx.run(async () => {
+    const { callgate, page } = await startE2eStack(ctx);
+    await page.evaluate((o) => window.cg.connect(o), e2eAccount());
+    await installCallApi(page);
+    await waitPageEvent(page, 'session', 'REGISTERED', 10000);
+
+    const phone = await startCallingPhone(ctx.procs, { scenario: 'e2e_uac_call_video.xml' });
+    const inc = await waitIncomingCall(page, 15000);
+    await waitCallEvent(page, 'RING', 10000, inc.callId);
+    await page.evaluate(() => window.cgx.answer(true));
+    await waitCallEvent(page, 'ESTABLISHED', 20000, inc.callId).catch((err) => {
+      throw new Error(`${err.message}\n${routeSetProblem(phone)}`);
+    });
+
+    let last = null;
+    try {
+      await waitUntil(async () => {
+        last = await videoStats(page);
+        return last.packetsSent > 0 && last.framesEncoded > 0 && last.packetsReceived > 0 && last.framesDecoded > 0;
+      }, 20000, 'video sent and echoed frames decoded', 500);
+    } catch (err) {
+      throw new Error(`${err.message}; last video stats: ${JSON.stringify(last)}`);
+    }
+    assert.match(last.codecIn ?? '', /VP8/i, `inbound video is VP8: ${JSON.stringify(last)}`);
+    assert.match(last.remoteVideo ?? '', /^m=video [1-9]\d* UDP\/TLS\/RTP\/SAVPF /, `the browser got a WebRTC video offer: ${JSON.stringify(last)}`);
+    assert.match(last.localVideo ?? '', /^m=video [1-9]/, `the browser accepted video: ${JSON.stringify(last)}`);
+    const first = last;
+    await new Promise((r) => setTimeout(r, 1500));
+    const later = await videoStats(page);
+    assert.ok(later.framesDecoded > first.framesDecoded, `frames keep being decoded: ${JSON.stringify(later)}`);
+    await assertTwoWayAudio(page);
+    console.log(`video stats: ${JSON.stringify(later)}`);
+
+    await page.evaluate(() => window.cgx.hangup());
+    const term = await waitCallTerminal(page, 10000);
+    assert.equal(term.status, 'FINISH', `terminal status ${JSON.stringify(term)}`);
+    const r = await expectSippSuccess(phone, 15000);
+    const ok = r.parsed.find((m) => m.dir === 'received' && /^SIP\/2\.0 200/.test(m.text) && /CSeq:\s*2 INVITE/i.test(m.text));
+    assert.ok(ok, `the phone got a 200 for its INVITE:\n${r.flow}`);
+    const sdp = ok.text.slice(ok.text.search(/\r?\n\r?\n/)).trim();
+    assert.match(sdp, /^m=video [1-9]\d* RTP\/AVP 96\b/m, `200 accepts VP8 video on plain RTP:\n${sdp}`);
+    assert.match(sdp, /^a=rtpmap:96 VP8\/90000/m, `200 keeps the phone's VP8 payload type:\n${sdp}`);
+    assertRunning(callgate);
+  });
+});
