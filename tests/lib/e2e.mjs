@@ -358,6 +358,7 @@ export async function installCallApi(page) {
     cgx.hold = () => cur().hold();
     cgx.unhold = () => cur().unhold();
     cgx.sendDTMF = (digits, type) => cur().sendDTMF(digits, type);
+    cgx.transfer = (target) => cur().transfer(target);
   });
 }
 
