@@ -209,7 +209,51 @@ void Call::handleOfferRejected(int status, const std::string& reason) {
                        what + " failed: " + std::to_string(status) + " " + reason);
 }
 
+namespace {
+// RFC 5168 §3: the XML a phone without RTCP feedback understands as "send a keyframe".
+constexpr const char* kMediaControlType = "application/media_control+xml";
+constexpr const char* kPictureFastUpdate =
+    "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\r\n"
+    "<media_control>\r\n"
+    "  <vc_primitive>\r\n"
+    "    <to_encoder>\r\n"
+    "      <picture_fast_update/>\r\n"
+    "    </to_encoder>\r\n"
+    "  </vc_primitive>\r\n"
+    "</media_control>\r\n";
+
+bool isMediaControl(const std::string& contentType) {
+  return contentType.find("media_control+xml") != std::string::npos;
+}
+}  // namespace
+
+void Call::onBrowserWantsKeyframe() {
+  if (keyframeInfoRefused_ || !established_ || clientTerminal_) return;
+  if (auto sent = info(kMediaControlType, kPictureFastUpdate); !sent) {
+    CG_DEBUG("call {}: picture_fast_update INFO not sent: {}", snapshot_.callId, sent.error().message);
+    return;
+  }
+  CG_INFO("call {}: the browser wants a keyframe: SIP INFO picture_fast_update", snapshot_.callId);
+}
+
+void Call::handleInfoFailed(const std::string& contentType, int status) {
+  if (!isMediaControl(contentType) || keyframeInfoRefused_) return;
+  // The phone does not take RFC 5168 INFOs; RTCP PLI/FIR (still relayed) is all it gets.
+  keyframeInfoRefused_ = true;
+  CG_INFO("call {}: picture_fast_update INFO refused ({}): not sent again on this call", snapshot_.callId, status);
+}
+
 void Call::handleInfo(const std::string& contentType, const std::string& body) {
+  if (isMediaControl(contentType)) {
+    if (body.find("picture_fast_update") == std::string::npos) {
+      CG_INFO("call {}: SIP INFO {} without picture_fast_update ignored", snapshot_.callId, contentType);
+      return;
+    }
+    const bool sent = bridge_ && bridge_->requestBrowserKeyframe();
+    CG_INFO("call {}: the SIP side wants a keyframe (INFO picture_fast_update): {}", snapshot_.callId,
+            sent ? "PLI sent to the browser" : "no video from the browser to refresh");
+    return;
+  }
   // application/dtmf-relay "Signal=5\r\nDuration=160" or application/dtmf "5".
   std::string digit;
   if (contentType.find("dtmf-relay") != std::string::npos) {

@@ -95,6 +95,9 @@ class Call : public MediaBridge::Listener {
   // MediaBridge::Listener
   void onMediaFailed(std::string reason, bool browserClosed) override;
   void onSipDtmf(char digit) override;
+  void onBrowserWantsKeyframe() override;
+  // InviteSession::Listener::onInfoFailed, forwarded by the subclass.
+  void handleInfoFailed(const std::string& contentType, int status);
 
   void report(CallStatus status, int sipStatus = 0, std::string info = {});
   // Ends the call for the client with a terminal status and tears SIP and media down.
@@ -132,6 +135,7 @@ class Call : public MediaBridge::Listener {
   void reportHoldState();
 
   bool hangupSent_ = false;
+  bool keyframeInfoRefused_ = false;  // the peer answered our picture_fast_update INFO with an error
   Refer refer_ = Refer::None;
   std::unique_ptr<ReferredLeg> referred_;
   bool referredDone_ = false;

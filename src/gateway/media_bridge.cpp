@@ -1,5 +1,7 @@
 #include "gateway/media_bridge.hpp"
 
+#include <chrono>
+
 #include "common/bytes.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
@@ -20,7 +22,9 @@ struct MediaBridge::SipLeg final : media::RtpEndpoint::Listener {
   std::unique_ptr<media::dtmf::DtmfInjector> dtmfOut;
   media::dtmf::DtmfDetector dtmfIn;
 
-  uint32_t peerSsrc = 0;  // the SIP peer's SSRC, from its last RTP (keyframe requests name it)
+  uint32_t peerSsrc = 0;     // the SIP peer's SSRC, from its last RTP (keyframe requests name it)
+  uint32_t browserSsrc = 0;  // the browser's SSRC on this m-line, from its last RTP (our PLIs name it)
+  std::chrono::steady_clock::time_point lastKeyframeAsk{};
 
   SipLeg(MediaBridge& b, size_t i) : bridge(b), index(i) {}
   void onRtp(std::span<uint8_t> packet) override { bridge.relayFromSip(*this, packet); }
@@ -200,6 +204,7 @@ void MediaBridge::onRtp(std::span<uint8_t> packet) {
   if (route.leg < 0) return;
   SipLeg* leg = legs_[size_t(route.leg)].get();
   if (!leg || !leg->plan.relayBrowserToSip) return;
+  leg->browserSsrc = load32(packet.data() + 8);
   packet[1] = uint8_t((packet[1] & 0x80) | route.sipPt);
   if (!leg->dtmfOut->onForwarded(packet)) return;  // a DTMF event we inject replaces the audio
   leg->endpoint->sendRtp(std::span<const uint8_t>(packet));
@@ -223,8 +228,34 @@ void MediaBridge::onRtcp(std::span<uint8_t> packet) {
     if (filtered.malformed) return;
     if (filtered.keyframeRequests)
       CG_DEBUG("call {}: keyframe request from the browser -> SIP m-line {}", callId_, leg->index);
+    if (filtered.keyframeAsked) browserAskedForKeyframe(*leg);
     if (filtered.length) leg->endpoint->sendRtcp(std::span<const uint8_t>(scratch.data(), filtered.length));
   }
+}
+
+void MediaBridge::browserAskedForKeyframe(SipLeg& leg) {
+  // Phones without RTCP feedback in their SDP often still honour a PLI (which was sent when
+  // their SSRC was known), but the ones that do not only understand SIP INFO (RFC 5168).
+  if (leg.plan.sipKeyframeFeedback || leg.plan.media != "video") return;
+  const auto now = std::chrono::steady_clock::now();
+  // Browsers repeat PLIs every few hundred ms until a keyframe arrives; one INFO a second.
+  if (now - leg.lastKeyframeAsk < std::chrono::seconds(1)) return;
+  leg.lastKeyframeAsk = now;
+  listener_.onBrowserWantsKeyframe();
+}
+
+bool MediaBridge::requestBrowserKeyframe() {
+  if (held_ || !webrtc_) return false;
+  for (auto& leg : legs_) {
+    if (!leg || !leg->plan.active || leg->plan.media != "video" || !leg->browserSsrc) continue;
+    if (!rtcpScratch_) rtcpScratch_ = std::make_unique<media::PacketBuffer>();
+    auto& buffer = rtcpScratch_->bytes;
+    const size_t length = media::writePliCompound(buffer, leg->plan.localSsrc ? leg->plan.localSsrc : 1, leg->browserSsrc);
+    if (!length) return false;
+    CG_DEBUG("call {}: PLI to the browser for m-line {}", callId_, leg->index);
+    return webrtc_->sendRtcp(std::span<uint8_t>(buffer.data(), buffer.size()), length);
+  }
+  return false;
 }
 
 void MediaBridge::relayRtcpFromSip(SipLeg& leg, std::span<uint8_t> packet) {

@@ -37,6 +37,9 @@ class MediaBridge final : public media::WebRtcTransport::Listener, public media:
     virtual void onMediaFailed(std::string reason, bool browserClosed) = 0;
     // A DTMF digit the SIP side sent as RFC 4733 telephone-event.
     virtual void onSipDtmf(char digit) = 0;
+    // The browser asked for a keyframe on a video m-line whose SIP peer did not negotiate
+    // RTCP keyframe feedback (MediaPlan::sipKeyframeFeedback). At most once per second.
+    virtual void onBrowserWantsKeyframe() = 0;
 
    protected:
     ~Listener() = default;
@@ -72,6 +75,9 @@ class MediaBridge final : public media::WebRtcTransport::Listener, public media:
 
   // RFC 4733 DTMF toward SIP on the first audio m-line that negotiated telephone-event.
   Result<void> sendDtmf(const std::string& digits);
+  // Sends the browser an RTCP PLI for its video stream (a SIP INFO picture_fast_update from
+  // the phone). False when no video goes from the browser to SIP or its SSRC is not known yet.
+  bool requestBrowserKeyframe();
 
   void close();
 
@@ -89,6 +95,7 @@ class MediaBridge final : public media::WebRtcTransport::Listener, public media:
 
   void relayFromSip(SipLeg& leg, std::span<uint8_t> packet);
   void relayRtcpFromSip(SipLeg& leg, std::span<uint8_t> packet);
+  void browserAskedForKeyframe(SipLeg& leg);
   void rebuildMonitor();
 
   WorkerContext& worker_;

@@ -38,6 +38,7 @@ class OutgoingCall final : public Call, public sip::ua::OutgoingInvite::Listener
   void onRemoteAnswer(const std::string& sdp) override { handleRemoteAnswer(sdp); }
   void onOfferRejected(int status, const std::string& reason) override { handleOfferRejected(status, reason); }
   void onInfo(const std::string& contentType, const std::string& body) override { handleInfo(contentType, body); }
+  void onInfoFailed(const std::string& contentType, int status) override { handleInfoFailed(contentType, status); }
   void onTransferProgress(int status, const std::string& reason, bool final) override {
     handleTransferProgress(status, reason, final);
   }

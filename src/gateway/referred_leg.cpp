@@ -39,6 +39,8 @@ void ReferredLeg::onOfferRejected(int status, const std::string& reason) { call_
 void ReferredLeg::onInfo(const std::string& contentType, const std::string& body) {
   call_.handleInfo(contentType, body);
 }
+
+void ReferredLeg::onInfoFailed(const std::string& contentType, int status) { call_.handleInfoFailed(contentType, status); }
 void ReferredLeg::onTransferProgress(int status, const std::string& reason, bool final) {
   call_.handleTransferProgress(status, reason, final);
 }

@@ -38,6 +38,7 @@ class ReferredLeg final : public sip::ua::OutgoingInvite::Listener {
   void onRemoteAnswer(const std::string& sdp) override;
   void onOfferRejected(int status, const std::string& reason) override;
   void onInfo(const std::string& contentType, const std::string& body) override;
+  void onInfoFailed(const std::string& contentType, int status) override;
   void onTransferProgress(int status, const std::string& reason, bool final) override;
   Result<void> onReferRequested(const std::string& referTo) override;
 

@@ -75,11 +75,13 @@ RtcpFilterResult compact(std::span<uint8_t> buffer, size_t length, Decide&& deci
 
 RtcpFilterResult filterBrowserRtcp(std::span<uint8_t> buffer, size_t length, const BrowserRtcpRoute& route) {
   const bool canTranslate = route.announcedSsrc != 0 && route.peerSsrc != 0;
-  return compact(buffer, length, [&](const rtp::RtcpPacketView& p, uint8_t* body) {
+  bool asked = false;
+  auto result = compact(buffer, length, [&](const rtp::RtcpPacketView& p, uint8_t* body) {
     if (isReport(p.type)) return route.keepReports ? Verdict::Keep : Verdict::Drop;
-    if (!canTranslate) return Verdict::Drop;
     if (isPli(p)) {
-      if (load32(p.body.data() + 4) != route.announcedSsrc) return Verdict::Drop;  // another m-line's
+      if (route.announcedSsrc == 0 || load32(p.body.data() + 4) != route.announcedSsrc) return Verdict::Drop;  // another m-line's
+      asked = true;
+      if (!canTranslate) return Verdict::Drop;
       if (body) store32(body + 4, route.peerSsrc);
       return Verdict::Keep;
     }
@@ -88,16 +90,20 @@ RtcpFilterResult filterBrowserRtcp(std::span<uint8_t> buffer, size_t length, con
       // streams. Kept when one of them is this m-line's.
       bool ours = false;
       for (size_t at = kFeedbackFixed; at + kFirEntry <= p.body.size(); at += kFirEntry) {
-        if (load32(p.body.data() + at) != route.announcedSsrc) continue;
+        if (route.announcedSsrc == 0 || load32(p.body.data() + at) != route.announcedSsrc) continue;
         ours = true;
-        if (body) store32(body + at, route.peerSsrc);
+        if (body && canTranslate) store32(body + at, route.peerSsrc);
       }
       if (!ours) return Verdict::Drop;
+      asked = true;
+      if (!canTranslate) return Verdict::Drop;
       if (body && load32(p.body.data() + 4) == route.announcedSsrc) store32(body + 4, route.peerSsrc);
       return Verdict::Keep;
     }
     return Verdict::Drop;  // REMB, transport-cc, NACK, APP, XR, ...: terminated here
   });
+  result.keyframeAsked = asked && !result.malformed;
+  return result;
 }
 
 RtcpFilterResult filterSipRtcp(std::span<uint8_t> buffer, size_t length, uint32_t announcedSsrc) {
@@ -106,6 +112,22 @@ RtcpFilterResult filterSipRtcp(std::span<uint8_t> buffer, size_t length, uint32_
     if (body && announcedSsrc) store32(body, announcedSsrc);
     return Verdict::Keep;
   });
+}
+
+size_t writePliCompound(std::span<uint8_t> out, uint32_t senderSsrc, uint32_t mediaSsrc) {
+  if (out.size() < kPliCompoundSize) return 0;
+  uint8_t* p = out.data();
+  p[0] = 0x80;  // V=2, RC=0
+  p[1] = kRtcpRr;
+  store16(p + 2, 1);
+  store32(p + 4, senderSsrc);
+  p += kEmptyRrSize;
+  p[0] = 0x80 | kFmtPli;
+  p[1] = kRtcpPsfb;
+  store16(p + 2, 2);  // 12 bytes: header, sender SSRC, media source SSRC (no FCI)
+  store32(p + 4, senderSsrc);
+  store32(p + 8, mediaSsrc);
+  return kPliCompoundSize;
 }
 
 }  // namespace callgate::media

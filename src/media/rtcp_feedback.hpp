@@ -25,6 +25,9 @@ namespace callgate::media {
 struct RtcpFilterResult {
   size_t length = 0;
   uint16_t keyframeRequests = 0;  // PLI + FIR kept
+  // Browser -> SIP: a PLI/FIR named this route's announced SSRC, kept or not (the SIP peer's
+  // SSRC may be unknown yet). The caller may then ask the phone another way (SIP INFO).
+  bool keyframeAsked = false;
   uint16_t dropped = 0;           // packets removed from the compound
   bool malformed = false;
 };
@@ -43,6 +46,10 @@ RtcpFilterResult filterBrowserRtcp(std::span<uint8_t> buffer, size_t length, con
 // SIP -> browser: PLI/FIR only, sender SSRC set to `announcedSsrc` (when nonzero).
 RtcpFilterResult filterSipRtcp(std::span<uint8_t> buffer, size_t length, uint32_t announcedSsrc);
 
+// Writes a compound RR (no report blocks) + PLI (RFC 4585 §6.3.1) asking `mediaSsrc` for a
+// keyframe; returns its size (kPliCompoundSize), or 0 if `out` is too small.
+size_t writePliCompound(std::span<uint8_t> out, uint32_t senderSsrc, uint32_t mediaSsrc);
+
 // RTCP packet types and feedback message types used here (RFC 3550 §12.1, RFC 4585 §6,
 // RFC 5104 §4.3).
 inline constexpr uint8_t kRtcpSr = 200;
@@ -55,5 +62,6 @@ inline constexpr uint8_t kFmtPli = 1;
 inline constexpr uint8_t kFmtFir = 4;
 inline constexpr uint8_t kFmtAfb = 15;  // application layer feedback (REMB); RTPFB 15 = transport-cc
 inline constexpr size_t kEmptyRrSize = 8;
+inline constexpr size_t kPliCompoundSize = kEmptyRrSize + 12;
 
 }  // namespace callgate::media

@@ -142,10 +142,45 @@ TEST(RtcpFeedbackTest, FeedbackForAnotherMLineOrAnUnknownPeerIsDropped) {
   Buffer a(in);
   EXPECT_EQ(filterBrowserRtcp(a.span(), a.length, kVideoRoute).length, 0u);
 
+  auto other = filterBrowserRtcp(a.span(), a.length, kVideoRoute);
+  EXPECT_FALSE(other.keyframeAsked);
+
   std::vector<uint8_t> ours;
   addPli(ours, kBrowser, kAnnounced);
   Buffer b(ours);
-  EXPECT_EQ(filterBrowserRtcp(b.span(), b.length, BrowserRtcpRoute{kAnnounced, 0, false}).length, 0u);
+  auto unknownPeer = filterBrowserRtcp(b.span(), b.length, BrowserRtcpRoute{kAnnounced, 0, false});
+  EXPECT_EQ(unknownPeer.length, 0u);
+  EXPECT_TRUE(unknownPeer.keyframeAsked);  // dropped, but the caller may ask by SIP INFO
+}
+
+TEST(RtcpFeedbackTest, KeyframeAskedReportsPliAndFirForThisMLine) {
+  std::vector<uint8_t> pli;
+  addRr(pli, kBrowser);
+  addPli(pli, kBrowser, kAnnounced);
+  Buffer a(pli);
+  EXPECT_TRUE(filterBrowserRtcp(a.span(), a.length, kVideoRoute).keyframeAsked);
+  std::vector<uint8_t> fir;
+  addFir(fir, kBrowser, kAnnounced, 3);
+  Buffer b(fir);
+  EXPECT_TRUE(filterBrowserRtcp(b.span(), b.length, BrowserRtcpRoute{kAnnounced, 0, false}).keyframeAsked);
+  std::vector<uint8_t> reports;
+  addRr(reports, kBrowser);
+  addNack(reports, kBrowser, kAnnounced);
+  Buffer c(reports);
+  EXPECT_FALSE(filterBrowserRtcp(c.span(), c.length, kVideoRoute).keyframeAsked);
+}
+
+TEST(RtcpFeedbackTest, WritePliCompoundIsAnRrAndAPli) {
+  std::array<uint8_t, kPliCompoundSize> out{};
+  ASSERT_EQ(writePliCompound(out, kAnnounced, kBrowser), kPliCompoundSize);
+  auto types = packetsOf(out.data(), out.size());
+  ASSERT_EQ(types.size(), 2u);
+  EXPECT_EQ(types[0].first, kRtcpRr);
+  EXPECT_EQ(types[1], std::make_pair(kRtcpPsfb, kFmtPli));
+  EXPECT_EQ(load32(out.data() + 8 + 4), kAnnounced);
+  EXPECT_EQ(load32(out.data() + 8 + 8), kBrowser);
+  std::array<uint8_t, kPliCompoundSize - 1> small{};
+  EXPECT_EQ(writePliCompound(small, kAnnounced, kBrowser), 0u);
 }
 
 TEST(RtcpFeedbackTest, FirWithSeveralEntriesRewritesOnlyOurs) {

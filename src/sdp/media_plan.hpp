@@ -80,6 +80,10 @@ struct MediaPlan {
   PtMap browserToSipPt;
   std::optional<uint8_t> browserTelephoneEventPt;  // telephone-event/8000 preferred
   std::optional<uint8_t> sipTelephoneEventPt;
+  // The SIP side's description lists a=rtcp-fb "nack pli" or "ccm fir" for an agreed codec
+  // (RFC 4585 §4.2, RFC 5104 §7.1): it takes keyframe requests over RTCP. Without, a browser's
+  // PLI is also sent as SIP INFO picture_fast_update (RFC 5168), what such phones understand.
+  bool sipKeyframeFeedback = false;
 
   uint32_t localSsrc = 0;  // SSRC we announced to the browser (0: none announced)
 };

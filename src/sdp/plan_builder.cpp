@@ -7,6 +7,8 @@ void addCodecMapping(MediaPlan& plan, const Codec& browser, const Codec& sip) {
       CodecMapping{sip.name, sip.clockRate, sip.channels, browser.pt, sip.pt, sip.fmtp});
   plan.sipToBrowserPt.set(sip.pt, browser.pt);
   plan.browserToSipPt.set(browser.pt, sip.pt);
+  for (const auto& fb : sip.rtcpFb)
+    if (fb == "nack pli" || fb == "ccm fir") plan.sipKeyframeFeedback = true;
   if (sip.is("telephone-event") && (!plan.browserTelephoneEventPt || sip.clockRate == 8000)) {
     plan.browserTelephoneEventPt = browser.pt;
     plan.sipTelephoneEventPt = sip.pt;

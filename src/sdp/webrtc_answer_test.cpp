@@ -165,6 +165,24 @@ TEST(WebRtcAnswer, VideoAcceptedWithMediaLevelConnectionAndOneStream) {
   EXPECT_EQ(bundleGroup(a.sdp)->ids, (std::vector<std::string>{"0", "1"}));
 }
 
+TEST(WebRtcAnswer, KeyframeFeedbackOfTheSipSideIsRecorded) {
+  // Linphone's answer lists no rtcp-fb: keyframe requests go by SIP INFO as well.
+  auto plain = answerFor({"chromium156_av_offer.sdp", "linphone_video_answer.sdp",
+                          "webrtc_answer_linphone_video.sdp"});
+  EXPECT_FALSE(plain.plans[1].sipKeyframeFeedback);
+  auto offer = parseTestdata("chromium156_av_offer.sdp");
+  for (const char* fb : {"nack pli", "ccm fir"}) {
+    auto sipAnswer = parse(std::string("v=0\r\no=- 1 1 IN IP4 192.0.2.9\r\ns=-\r\nc=IN IP4 192.0.2.9\r\nt=0 0\r\n"
+                                       "m=audio 5004 RTP/AVP 0\r\nm=video 5006 RTP/AVP 96\r\n"
+                                       "a=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 ") + fb + "\r\n");
+    ASSERT_TRUE(sipAnswer.ok());
+    auto r = buildWebRtcAnswer(offer, *sipAnswer, params());
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_TRUE(r->plans[1].sipKeyframeFeedback) << fb;
+    EXPECT_FALSE(r->plans[0].sipKeyframeFeedback);
+  }
+}
+
 TEST(WebRtcAnswer, VideoRejectedBySipKeepsMidAndLeavesBundle) {
   auto a = answerFor({"chromium120_av_offer.sdp", "video_rejected_answer.sdp",
                       "webrtc_answer_video_rejected.sdp"});

@@ -13,31 +13,11 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assertRunning, testContext } from '../lib/callgate.mjs';
 import {
-  assertTwoWayAudio, e2eAccount, startE2eStack, videoStats, waitCallTerminal, waitPageEvent, waitUntil,
+  assertTwoWayAudio, e2eAccount, startE2eStack, startVideoCall, videoStats, waitCallTerminal, waitPageEvent, waitUntil,
 } from '../lib/e2e.mjs';
 import { expectSippSuccess } from '../lib/sipp_tests.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-
-// An outgoing call with camera and microphone, statuses into cg.events like the page's own
-// calls (so waitPageEvent/waitCallTerminal work); window.cgv.call is the call object.
-function startVideoCall(page, callee) {
-  return page.evaluate((to) => {
-    const CALL_STATUS = Flashphoner.constants.CALL_STATUS;
-    const el = (id) => document.getElementById(id);
-    const call = window.cg.session().createCall({
-      callee: to,
-      localVideoDisplay: el('localDisplay'), remoteVideoDisplay: el('remoteDisplay'),
-      constraints: { audio: true, video: { width: 320, height: 240 } }, receiveAudio: true, receiveVideo: true,
-    });
-    window.cgv = { call };
-    Object.keys(CALL_STATUS).forEach((k) => {
-      call.on(CALL_STATUS[k], (c) => window.cg.events.push({ t: Date.now(), kind: 'call', status: CALL_STATUS[k],
-        info: c && c.getInfo ? c.getInfo() : undefined }));
-    });
-    call.call();
-  }, callee);
-}
 
 function invite200(r) {
   const invite = r.parsed.find((m) => m.dir === 'received' && /^INVITE /.test(m.text));

@@ -266,6 +266,28 @@ export async function assertTwoWayAudio(page) {
 }
 
 /**
+ * An outgoing call with camera and microphone, statuses into cg.events like the page's own
+ * calls (so waitPageEvent/waitCallTerminal work); window.cgv.call is the call object.
+ */
+export function startVideoCall(page, callee) {
+  return page.evaluate((to) => {
+    const CALL_STATUS = Flashphoner.constants.CALL_STATUS;
+    const el = (id) => document.getElementById(id);
+    const call = window.cg.session().createCall({
+      callee: to,
+      localVideoDisplay: el('localDisplay'), remoteVideoDisplay: el('remoteDisplay'),
+      constraints: { audio: true, video: { width: 320, height: 240 } }, receiveAudio: true, receiveVideo: true,
+    });
+    window.cgv = { call };
+    Object.keys(CALL_STATUS).forEach((k) => {
+      call.on(CALL_STATUS[k], (c) => window.cg.events.push({ t: Date.now(), kind: 'call', status: CALL_STATUS[k],
+        info: c && c.getInfo ? c.getInfo() : undefined }));
+    });
+    call.call();
+  }, callee);
+}
+
+/**
  * Video figures of the newest PeerConnection (packets/frames each way, codecs, PLIs sent), and
  * the m=video line of each description.
  */
@@ -273,8 +295,8 @@ export function videoStats(page) {
   return page.evaluate(async () => {
     const pcs = window.cgPeerConnections || [];
     const pc = pcs[pcs.length - 1];
-    const out = { packetsSent: 0, framesEncoded: 0, packetsReceived: 0, framesDecoded: 0, codecIn: null, codecOut: null,
-      pliSent: 0, localVideo: null, remoteVideo: null };
+    const out = { packetsSent: 0, framesEncoded: 0, keyFramesEncoded: 0, pliReceived: 0, packetsReceived: 0, framesDecoded: 0,
+      codecIn: null, codecOut: null, pliSent: 0, localVideo: null, remoteVideo: null };
     if (!pc) return out;
     const mline = (d) => (d && d.sdp.match(/^m=video.*$/m) || [null])[0];
     out.localVideo = mline(pc.localDescription);
@@ -287,6 +309,8 @@ export function videoStats(page) {
       if (r.type === 'outbound-rtp') {
         out.packetsSent += r.packetsSent || 0;
         out.framesEncoded += r.framesEncoded || 0;
+        out.keyFramesEncoded += r.keyFramesEncoded || 0;
+        out.pliReceived += r.pliCount || 0;
         out.codecOut = codecs[r.codecId] || out.codecOut;
       } else if (r.type === 'inbound-rtp') {
         out.packetsReceived += r.packetsReceived || 0;

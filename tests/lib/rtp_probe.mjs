@@ -41,7 +41,8 @@ export function parseTelephoneEvent(payload) {
 
 /**
  * Starts the probe on `port` (0 = any). `eventPt`: the telephone-event payload type announced
- * in the phone's SDP. Returns {port, stats, events(), digits(), close()}:
+ * in the phone's SDP. `dropFirst`: the first N datagrams are neither echoed nor counted
+ * (a video stream then starts without its keyframe). Returns {port, stats, events(), digits(), close()}:
  *   stats   {packets, audio, eventPackets, echoed, sources:Set<"ip:port">}
  *   events  one entry per RTP timestamp of PT eventPt (RFC 4733 2.5.1.3: one event per
  *           timestamp, updates and end packets repeat it):
@@ -49,7 +50,7 @@ export function parseTelephoneEvent(payload) {
  *            duration (largest), volume, firstSeq}
  *   digits  the digits of the events so far, in order of their first packet, as a string
  */
-export async function startRtpProbe({ port = 0, eventPt = 101, echo = true } = {}) {
+export async function startRtpProbe({ port = 0, eventPt = 101, echo = true, dropFirst = 0 } = {}) {
   const sock = dgram.createSocket('udp4');
   const stats = { packets: 0, audio: 0, eventPackets: 0, echoed: 0, sources: new Set(), audioSsrcs: new Set(), bad: 0 };
   const events = [];
@@ -57,6 +58,10 @@ export async function startRtpProbe({ port = 0, eventPt = 101, echo = true } = {
   sock.on('message', (msg, rinfo) => {
     stats.packets++;
     stats.sources.add(`${rinfo.address}:${rinfo.port}`);
+    if (stats.packets <= dropFirst) {
+      stats.dropped = (stats.dropped ?? 0) + 1;
+      return;
+    }
     if (echo) {
       sock.send(msg, rinfo.port, rinfo.address);
       stats.echoed++;

@@ -279,6 +279,7 @@ void InviteSession::onInfoResponse(const Message& response) {
   // RFC 6086 §4.2.2: a failed INFO does not affect the dialog or the session.
   if (response.status >= 300) {
     CG_WARN("sip: call {}: INFO answered {} {}", dialog_.callId, response.status, response.reason);
+    if (!infoQueue_.empty()) listener_.onInfoFailed(infoQueue_.front().first, response.status);
   } else {
     CG_DEBUG("sip: call {}: INFO answered {}", dialog_.callId, response.status);
   }
@@ -464,7 +465,10 @@ void InviteSession::onTransactionTimeout(transaction::TransactionId id) {
   } else if (id == info_) {
     info_ = 0;
     CG_WARN("sip: call {}: INFO timed out", dialog_.callId);
-    if (!infoQueue_.empty()) infoQueue_.pop_front();
+    if (!infoQueue_.empty()) {
+      listener_.onInfoFailed(infoQueue_.front().first, 408);
+      infoQueue_.pop_front();
+    }
     sendNextInfo();
   } else if (id == refer_) {
     refer_ = 0;

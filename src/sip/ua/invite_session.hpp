@@ -57,6 +57,8 @@ class InviteSession final : private transaction::ClientTransactionUser {
     virtual void onOfferRejected(int status, const std::string& reason) = 0;
     // An in-dialog INFO (already answered 200), e.g. DTMF as application/dtmf-relay.
     virtual void onInfo(const std::string& contentType, const std::string& body) = 0;
+    // Our INFO got a final error response or timed out (RFC 6086 §4.2.2: the dialog goes on).
+    virtual void onInfoFailed(const std::string& contentType, int status) {}
     // Our REFER's fate: the REFER's own response (202 accepted, or a refusal, final), then
     // the transfer target's status from each NOTIFY sipfrag; `final` on the last report.
     virtual void onTransferProgress(int status, const std::string& reason, bool final) = 0;

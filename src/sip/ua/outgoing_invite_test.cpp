@@ -316,7 +316,7 @@ TEST_F(InviteTest, InfoIsSentInDialogOneAtATime) {
   ASSERT_TRUE(runUntil(h.io, [&] { return sentWithCSeq(h, "4 INFO").has_value(); }, 3000ms));
   EXPECT_EQ(sentWithCSeq(h, "4 INFO")->body, "5");
   EXPECT_EQ(call->state(), OutgoingInvite::State::Confirmed);
-  EXPECT_EQ(listener.events, (std::vector<std::string>{"answered"}));
+  EXPECT_EQ(listener.events, (std::vector<std::string>{"answered", "infoFailed application/dtmf 415"}));
 
   call->hangup();
   ASSERT_TRUE(h.waitFor("BYE"));

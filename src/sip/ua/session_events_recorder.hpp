@@ -32,6 +32,9 @@ struct SessionEventsRecorder : Base {
     events.push_back("info " + contentType);
     lastSdp = body;
   }
+  void onInfoFailed(const std::string& contentType, int status) override {
+    events.push_back("infoFailed " + contentType + " " + std::to_string(status));
+  }
 
   void onTransferProgress(int status, const std::string&, bool final) override {
     events.push_back("transfer " + std::to_string(status) + (final ? " final" : ""));
