@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -83,7 +84,11 @@ int runServer(const Config& config) {
     e.bindIp = config.bindIp;
     e.advertiseIp = advertiseIp;
     e.sipPort = config.echoPort;
-    e.rtpPortMin = config.rtpPortMin;  // shared with the workers: ports are taken by exclusive bind
+    // The top of the RTP range (two pairs per call: audio and video), shared with the last
+    // worker's slice: a port is only handed out after an exclusive bind, so a pair in use by
+    // one allocator is skipped by the other; starting at the top keeps such skips rare.
+    int echoPorts = std::min(config.echoMaxCalls * 4, config.rtpPortMax - config.rtpPortMin + 1);
+    e.rtpPortMin = uint16_t(config.rtpPortMax - echoPorts + 1);
     e.rtpPortMax = config.rtpPortMax;
     e.maxCalls = size_t(config.echoMaxCalls);
     e.maxDuration = std::chrono::seconds(config.echoMaxDuration);
