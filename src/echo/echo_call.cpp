@@ -1,11 +1,14 @@
 #include "echo/echo_call.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "common/bytes.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "echo/echo_answer.hpp"
+#include "echo/key_frame_requests.hpp"
+#include "media/packet_buffer.hpp"
 #include "sdp/attributes.hpp"
 #include "sdp/parser.hpp"
 #include "sdp/session_update.hpp"
@@ -47,8 +50,17 @@ void EchoCall::Stream::relatch(const sdp::SessionDescription& remote, const sdp:
 void EchoCall::Stream::onRtp(std::span<uint8_t> packet) {
   if (!sending_) return;
   // The RTP view already checked the 12-byte fixed header (RFC 3550 §5.1); SSRC at 8..11.
+  callerSsrc_ = load32(packet.data() + 8);
   store32(packet.data() + 8, ssrc_);
   if (rtp_->sendRtp(std::span<const uint8_t>(packet))) ++echoed_;
+}
+
+void EchoCall::Stream::onRtcp(std::span<uint8_t> packet) {
+  if (!sending_ || !callerSsrc_) return;
+  std::array<uint8_t, media::kMaxDatagram> out;
+  if (size_t n = turnAroundKeyFrameRequests(packet, ssrc_, *callerSsrc_, out); n > 0) {
+    rtp_->sendRtcp(std::span<const uint8_t>(out.data(), n));
+  }
 }
 
 // --- EchoCall --------------------------------------------------------------------------------
@@ -152,9 +164,10 @@ Result<std::string> EchoCall::answer(const sdp::SessionDescription& offer, bool 
       auto stream = Stream::open(sip_.io(), ports_, settings_.rtpBindIp);
       if (!stream) return makeError("No free media port: " + stream.error().message);
       streams_[i] = std::move(*stream);
-    } else {
-      streams_[i]->relatch(offer, m);
     }
+    // RTP is only ever sent back to a packet's source; the SDP address matters for RTCP
+    // (rtcp-mux or port + 1) and for re-latching after a re-offer.
+    streams_[i]->relatch(offer, m);
     params.ports.push_back(streams_[i]->rtpPort());
     params.rtcpPorts.push_back(streams_[i]->rtcpPort());
   }

@@ -8,8 +8,10 @@
 // is sent before it). The SSRC is replaced with the echo's own per m-line, so a peer that
 // checks for SSRC collisions (RFC 3550 §8.2) does not mistake its echo for a loop; sequence
 // numbers, timestamps, payload type and payload stay as sent. RTCP is received and counted
-// but not reflected (the caller's own sender reports are no news to it). While the call is
-// held toward us (we answered recvonly or inactive) nothing is echoed.
+// but not reflected (the caller's own sender reports are no news to it), except key-frame
+// requests for the echoed video, which are turned around to name the caller's SSRC
+// (key_frame_requests.hpp). While the call is held toward us (we answered recvonly or
+// inactive) nothing is echoed.
 //
 // Limits: the call ends with BYE after `maxDuration`, or when no RTP/RTCP arrived for
 // `mediaTimeout` while the peer was expected to send (not while it holds the call inactive).
@@ -94,10 +96,11 @@ class EchoCall final : private sip::ua::IncomingInvite::Listener {
    private:
     Stream();
     void onRtp(std::span<uint8_t> packet) override;
-    void onRtcp(std::span<uint8_t> packet) override {}
+    void onRtcp(std::span<uint8_t> packet) override;
 
     std::unique_ptr<media::RtpEndpoint> rtp_;
     uint32_t ssrc_;
+    std::optional<uint32_t> callerSsrc_;  // of the last RTP packet echoed
     bool sending_ = true;
     uint64_t echoed_ = 0;
   };

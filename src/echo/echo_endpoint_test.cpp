@@ -146,6 +146,25 @@ TEST_F(EchoTest, AnswersEchoesRtpBackAndEndsOnBye) {
   EXPECT_TRUE(std::equal(packet.begin() + 12, packet.end(), back.begin() + 12));
   EXPECT_EQ(echo->echoedPackets(), 1u);
 
+  // A PLI for the echoed stream (sent to the RTCP port) comes back naming the caller's SSRC.
+  std::array<uint8_t, 12> pli{};
+  pli[0] = 0x81;
+  pli[1] = 206;
+  store16(&pli[2], 2);
+  store32(&pli[4], 0x55667788);
+  store32(&pli[8], load32(&back[8]));
+  got = 0;
+  peer.async_receive_from(asio::buffer(back), sender, [&](boost::system::error_code ec, size_t n) {
+    if (!ec) got = n;
+  });
+  asio::ip::udp::endpoint rtcpTarget(target.address(), uint16_t(target.port() + 1));
+  peer.send_to(asio::buffer(pli), rtcpTarget);
+  ASSERT_TRUE(runUntil(io, [&] { return got > 0; }));
+  EXPECT_EQ(got, pli.size());
+  EXPECT_EQ(sender, rtcpTarget);
+  EXPECT_EQ(back[1], 206);
+  EXPECT_EQ(load32(&back[8]), 0x11223344u);
+
   fake->deliver(request("BYE", "call-1", 2, toTag(ok)), caller);
   ASSERT_TRUE(runUntil(io, [&] { return echo->activeCalls() == 0; }));
   bool byeAnswered = false;
