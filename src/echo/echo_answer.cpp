@@ -11,8 +11,8 @@ namespace {
 // Payload formats that carry no media of their own (RFC 4733 events, RFC 3389 comfort
 // noise, RFC 2198 redundancy, RFC 4588 retransmission, FEC): never the one codec we answer.
 bool isAuxiliary(const sdp::Codec& c) {
-  return c.is("telephone-event") || c.is("CN") || c.is("red") || c.is("rtx") || c.is("ulpfec") ||
-         c.is("flexfec-03") || c.is("flexfec");
+  return c.is("telephone-event") || c.is("CN") || c.is("red") || c.is("rtx") || c.is("ulpfec") || c.is("flexfec-03") ||
+         c.is("flexfec");
 }
 
 bool isPlainRtp(const sdp::MediaDescription& m) { return m.proto == "RTP/AVP" || m.proto == "RTP/AVPF"; }
@@ -77,8 +77,8 @@ Result<sdp::SessionDescription> buildEchoAnswer(const sdp::SessionDescription& o
   return answer;
 }
 
-sdp::SessionDescription buildEchoOffer(const std::string& localIp, uint16_t port, uint16_t rtcpPort,
-                                       uint64_t sessionId, uint64_t sessionVersion) {
+sdp::SessionDescription buildEchoOffer(const std::string& localIp, uint16_t port, uint16_t rtcpPort, uint64_t sessionId,
+                                       uint64_t sessionVersion) {
   sdp::SessionDescription offer = sdp::sipSessionSkeleton("callgate", sessionId, sessionVersion, localIp);
   offer.sessionName = "callgate echo";
   sdp::MediaDescription m;

@@ -29,8 +29,8 @@ struct EchoChoice {
 std::optional<EchoChoice> chooseEchoCodec(const sdp::MediaDescription& m);
 
 struct EchoAnswerParams {
-  std::string localIp;          // c= and o= address (the advertised IP)
-  std::vector<uint16_t> ports;  // RTP port per offer m-line; 0 = refuse that m-line
+  std::string localIp;              // c= and o= address (the advertised IP)
+  std::vector<uint16_t> ports;      // RTP port per offer m-line; 0 = refuse that m-line
   std::vector<uint16_t> rtcpPorts;  // RTCP port per m-line (a=rtcp, RFC 3605); may be empty
   uint64_t sessionId = 0;
   uint64_t sessionVersion = 1;
@@ -45,8 +45,8 @@ Result<sdp::SessionDescription> buildEchoAnswer(const sdp::SessionDescription& o
 
 // Our offer for an INVITE without SDP (RFC 3261 §13.2.1 delayed offer): one audio m-line,
 // PCMU, PCMA, G722 and telephone-event/8000 (PT 101), sendrecv, a=rtcp.
-sdp::SessionDescription buildEchoOffer(const std::string& localIp, uint16_t port, uint16_t rtcpPort,
-                                       uint64_t sessionId, uint64_t sessionVersion);
+sdp::SessionDescription buildEchoOffer(const std::string& localIp, uint16_t port, uint16_t rtcpPort, uint64_t sessionId,
+                                       uint64_t sessionVersion);
 
 // True when the m-line of our answer (or offer) sends, i.e. the echo may send RTP back.
 bool echoSends(const sdp::SessionDescription& local, size_t index);

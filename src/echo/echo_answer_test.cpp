@@ -51,9 +51,10 @@ TEST(EchoAnswer, FirstCodecPlusTelephoneEventOurAddressSendrecv) {
 }
 
 TEST(EchoAnswer, AnyCodecWorksAndTelephoneEventMatchesItsClockRate) {
-  auto offer = parse(offerWith("m=audio 5000 RTP/AVP 111 126 110\r\na=rtpmap:111 opus/48000/2\r\n"
-                               "a=fmtp:111 minptime=10;useinbandfec=1\r\na=rtpmap:126 telephone-event/8000\r\n"
-                               "a=rtpmap:110 telephone-event/48000\r\n"));
+  auto offer =
+      parse(offerWith("m=audio 5000 RTP/AVP 111 126 110\r\na=rtpmap:111 opus/48000/2\r\n"
+                      "a=fmtp:111 minptime=10;useinbandfec=1\r\na=rtpmap:126 telephone-event/8000\r\n"
+                      "a=rtpmap:110 telephone-event/48000\r\n"));
   auto choice = chooseEchoCodec(offer.media[0]);
   ASSERT_TRUE(choice);
   EXPECT_EQ(choice->codec.pt, 111);
@@ -68,12 +69,13 @@ TEST(EchoAnswer, AnyCodecWorksAndTelephoneEventMatchesItsClockRate) {
 }
 
 TEST(EchoAnswer, RefusesWhatItCannotEchoWithPortZero) {
-  auto offer = parse(offerWith("m=audio 5000 RTP/AVP 0\r\n"
-                               "m=video 5002 RTP/AVP 96 97\r\na=rtpmap:96 VP8/90000\r\na=rtpmap:97 rtx/90000\r\n"
-                               "m=audio 5004 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:x\r\n"
-                               "m=application 5006 UDP/DTLS/SCTP webrtc-datachannel\r\n"
-                               "m=audio 0 RTP/AVP 8\r\n"
-                               "m=audio 5008 RTP/AVP 101\r\na=rtpmap:101 telephone-event/8000\r\n"));
+  auto offer =
+      parse(offerWith("m=audio 5000 RTP/AVP 0\r\n"
+                      "m=video 5002 RTP/AVP 96 97\r\na=rtpmap:96 VP8/90000\r\na=rtpmap:97 rtx/90000\r\n"
+                      "m=audio 5004 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:x\r\n"
+                      "m=application 5006 UDP/DTLS/SCTP webrtc-datachannel\r\n"
+                      "m=audio 0 RTP/AVP 8\r\n"
+                      "m=audio 5008 RTP/AVP 101\r\na=rtpmap:101 telephone-event/8000\r\n"));
   auto answer = buildEchoAnswer(offer, params({40000, 40002, 40004, 40006, 40008, 40010}));
   ASSERT_TRUE(answer) << answer.error().message;
   ASSERT_EQ(answer->media.size(), 6u);
@@ -120,7 +122,8 @@ TEST(EchoAnswer, MirrorsHoldDirections) {
     EXPECT_EQ(echoExpectsMedia(*answer), c.expects) << c.offered;
   }
   // RFC 2543 hold (c=0.0.0.0): we neither send nor expect anything.
-  auto old = parse("v=0\r\no=- 7 8 IN IP4 192.0.2.50\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n");
+  auto old =
+      parse("v=0\r\no=- 7 8 IN IP4 192.0.2.50\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n");
   auto answer = buildEchoAnswer(old, params({40000}));
   ASSERT_TRUE(answer);
   EXPECT_FALSE(echoSends(*answer, 0));

@@ -112,8 +112,8 @@ std::optional<Refusal> EchoCall::start(const sip::Message& invite, const sip::tr
     // Delayed offer (RFC 3261 §13.2.1): we offer in the 200, the answer comes in the ACK.
     auto stream = Stream::open(sip_.io(), ports_, settings_.rtpBindIp);
     if (!stream) return Refusal{503, "No free media port"};
-    local_ = buildEchoOffer(settings_.localIp, (*stream)->rtpPort(), (*stream)->rtcpPort(), sessionId_,
-                            sessionVersion_);
+    local_ =
+        buildEchoOffer(settings_.localIp, (*stream)->rtpPort(), (*stream)->rtcpPort(), sessionId_, sessionVersion_);
     streams_.push_back(std::move(*stream));
     body = sdp::write(local_);
   }
@@ -229,9 +229,7 @@ void EchoCall::onConfirmed(std::string ackSdp) {
   }
 }
 
-void EchoCall::onFailed(int status, std::string reason) {
-  finish("failed: " + std::to_string(status) + " " + reason);
-}
+void EchoCall::onFailed(int status, std::string reason) { finish("failed: " + std::to_string(status) + " " + reason); }
 
 Result<std::string> EchoCall::onRemoteOffer(const std::string& sdpText) {
   auto offer = sdp::parse(sdpText);

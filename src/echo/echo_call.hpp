@@ -36,7 +36,7 @@
 namespace callgate::echo {
 
 struct EchoCallSettings {
-  std::string localIp;  // c= / o= address in our SDP
+  std::string localIp;        // c= / o= address in our SDP
   std::string user = "echo";  // user part of our Contact
   boost::asio::ip::address rtpBindIp;
   std::chrono::milliseconds maxDuration{600000};
@@ -136,7 +136,7 @@ class EchoCall final : private sip::ua::IncomingInvite::Listener {
   std::string fromTag_;
   uint64_t sessionId_;
   uint64_t sessionVersion_ = 1;
-  sdp::SessionDescription local_;  // our last answer (or offer)
+  sdp::SessionDescription local_;                 // our last answer (or offer)
   std::vector<std::unique_ptr<Stream>> streams_;  // per m-line; null = refused
 
   std::unique_ptr<sip::ua::IncomingInvite> invite_;

@@ -197,8 +197,9 @@ TEST_F(EchoTest, BadOffersGetSpecificResponses) {
   ASSERT_TRUE(waitResponse(400, "bad-sdp"));
   EXPECT_NE(responses(400, "bad-sdp").front()->reason.find("Invalid SDP"), std::string::npos);
 
-  fake->deliver(invite("srtp", "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                               "m=audio 5000 RTP/SAVP 0\r\n"),
+  fake->deliver(invite("srtp",
+                       "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                       "m=audio 5000 RTP/SAVP 0\r\n"),
                 caller);
   ASSERT_TRUE(waitResponse(488, "srtp"));
 
