@@ -24,6 +24,8 @@ std::string flagOf(const Setting& s) {
     if (c == '_') c = '-';
   // Names are unique across sections except these, which read better with their section.
   if (key == "sip.port" || key == "sip.t1_ms") return "--sip-" + name;
+  // The [echo] settings are generic words on their own (name, port): keep the section.
+  if (key.rfind("echo.", 0) == 0) return "--echo-" + name;
   return "--" + name;
 }
 
@@ -104,6 +106,16 @@ const std::vector<Setting>& settings() {
        integer(&Config::mediaTimeout, 0, 86400), shown(&Config::mediaTimeout)},
       {"media.ice_timeout", "seconds for ICE and DTLS to complete", integer(&Config::iceTimeout, 1, 600),
        shown(&Config::iceTimeout)},
+      {"echo.name",
+       "callee name (a client's `callee`, the Request-URI user) answered by callgate's built-in SIP echo "
+       "endpoint, which sends the caller's audio back; empty = no echo endpoint",
+       text(&Config::echoName), shown(&Config::echoName)},
+      {"echo.port", "SIP UDP port of the echo endpoint on bind_ip (0 = ephemeral); OPTIONS there is a health check",
+       integer(&Config::echoPort, 0, 65535), shown(&Config::echoPort)},
+      {"echo.max_calls", "concurrent echo calls; more are refused with 503 and Retry-After",
+       integer(&Config::echoMaxCalls, 1, 100000), shown(&Config::echoMaxCalls)},
+      {"echo.max_duration", "seconds after which an echo call is ended with BYE",
+       integer(&Config::echoMaxDuration, 1, 86400), shown(&Config::echoMaxDuration)},
   };
   return table;
 }

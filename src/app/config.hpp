@@ -35,6 +35,11 @@ struct Config {
   uint16_t rtpPortMax = 29999;
   int mediaTimeout = 30;  // seconds without RTP from either side ends the call; 0 = never
   int iceTimeout = 20;    // seconds for ICE + DTLS to complete once the answer was sent
+  // [echo] the built-in SIP echo endpoint (src/echo)
+  std::string echoName = "echo";  // callee that reaches it; empty = no echo endpoint
+  uint16_t echoPort = 0;          // its SIP UDP port; 0 = ephemeral
+  int echoMaxCalls = 20;          // concurrent echo calls; more get 503
+  int echoMaxDuration = 600;      // seconds before an echo call is ended with BYE
 
   bool showHelp = false;
   bool showVersion = false;

@@ -71,5 +71,32 @@ TEST(Config, RejectStatusIsOneOfTheRejectCodes) {
   EXPECT_EQ(bad.error().message, "reject-status must be 486, 603 or 480");
 }
 
+TEST(Config, EchoSection) {
+  auto defaults = loadConfig(std::vector<std::string>{}, {});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->echoName, "echo");
+  EXPECT_EQ(defaults->echoPort, 0);
+  EXPECT_EQ(defaults->echoMaxCalls, 20);
+  EXPECT_EQ(defaults->echoMaxDuration, 600);
+
+  std::string path = ::testing::TempDir() + "/callgate_echo.toml";
+  {
+    std::ofstream f(path);
+    f << "[echo]\nname = \"test\"\nmax_calls = 3\n";
+  }
+  auto c = loadConfig({"--config", path, "--echo-max-duration", "60"}, {"CALLGATE_ECHO_PORT=5099"});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->echoName, "test");
+  EXPECT_EQ(c->echoMaxCalls, 3);
+  EXPECT_EQ(c->echoMaxDuration, 60);
+  EXPECT_EQ(c->echoPort, 5099);
+  std::remove(path.c_str());
+
+  auto off = loadConfig({"--echo-name", ""}, {});
+  ASSERT_TRUE(off);
+  EXPECT_EQ(off->echoName, "");
+  EXPECT_NE(helpText().find("--echo-name"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace callgate::app

@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -19,6 +20,7 @@
 #include "api/server/tls_identity.hpp"
 #include "api/server/ws_listener.hpp"
 #include "common/log.hpp"
+#include "echo/echo_endpoint.hpp"
 #include "gateway/worker.hpp"
 
 namespace callgate::app {
@@ -72,6 +74,36 @@ int runServer(const Config& config) {
     return 2;
   }
 
+  asio::io_context mainIo{1};
+
+  // The built-in echo endpoint runs on the main thread (which otherwise only accepts
+  // WebSocket connections); it is created first so the workers know where to send calls to it.
+  std::unique_ptr<echo::EchoEndpoint> echoEndpoint;
+  if (!config.echoName.empty()) {
+    echo::EchoSettings e;
+    e.bindIp = config.bindIp;
+    e.advertiseIp = advertiseIp;
+    e.sipPort = config.echoPort;
+    // The top of the RTP range (two pairs per call: audio and video), shared with the last
+    // worker's slice: a port is only handed out after an exclusive bind, so a pair in use by
+    // one allocator is skipped by the other; starting at the top keeps such skips rare.
+    int echoPorts = std::min(config.echoMaxCalls * 4, config.rtpPortMax - config.rtpPortMin + 1);
+    e.rtpPortMin = uint16_t(config.rtpPortMax - echoPorts + 1);
+    e.rtpPortMax = config.rtpPortMax;
+    e.maxCalls = size_t(config.echoMaxCalls);
+    e.maxDuration = std::chrono::seconds(config.echoMaxDuration);
+    e.mediaTimeout = std::chrono::seconds(config.mediaTimeout);
+    e.sipT1 = std::chrono::milliseconds(config.sipT1Ms);
+    auto opened = echo::EchoEndpoint::open(mainIo, e);
+    if (!opened) {
+      CG_ERROR("echo: {}", opened.error().message);
+      return 2;
+    }
+    echoEndpoint = std::move(*opened);
+    CG_INFO("echo endpoint: SIP on {} (callee '{}'), at most {} calls of {} s", echoEndpoint->address().toString(),
+            config.echoName, config.echoMaxCalls, config.echoMaxDuration);
+  }
+
   std::vector<std::unique_ptr<WorkerThread>> workers;
   for (int i = 0; i < workerCount; ++i) {
     auto w = std::make_unique<WorkerThread>();
@@ -88,6 +120,11 @@ int runServer(const Config& config) {
     s.rtpPortMax = uint16_t(config.rtpPortMin + (i + 1) * slice - 1);
     s.mediaTimeout = std::chrono::seconds(config.mediaTimeout);
     s.iceTimeout = std::chrono::seconds(config.iceTimeout);
+    if (echoEndpoint) {
+      s.echoName = config.echoName;
+      s.echoHost = echoEndpoint->address().ip.to_string();
+      s.echoPort = echoEndpoint->address().port;
+    }
     w->worker = std::make_unique<gateway::Worker>(w->io, s);
     if (auto r = w->worker->start(); !r) {
       CG_ERROR("worker {}: {}", i, r.error().message);
@@ -98,7 +135,6 @@ int runServer(const Config& config) {
     workers.push_back(std::move(w));
   }
 
-  asio::io_context mainIo{1};
   // Registered before anything is started so no SIGINT/SIGTERM falls into a gap.
   asio::signal_set signals(mainIo, SIGINT, SIGTERM);
   std::atomic<size_t> nextWorker{0};
@@ -172,7 +208,12 @@ int runServer(const Config& config) {
       for (auto& w : workers) {
         asio::post(w->io, [&, worker = w->worker.get()] {
           worker->shutdown([&] {
-            if (++workersDone == workers.size()) asio::post(mainIo, [&] { signals.cancel(); mainIo.stop(); });
+            // The echo endpoint keeps answering until the workers' calls to it have ended.
+            if (++workersDone == workers.size()) asio::post(mainIo, [&] {
+              if (echoEndpoint) echoEndpoint->stop();
+              signals.cancel();
+              mainIo.stop();
+            });
           });
         });
       }

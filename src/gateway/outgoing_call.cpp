@@ -81,6 +81,7 @@ Result<void> OutgoingCall::prepare() {
   bridge_->keepLegs(sipOffer->offered);
   localSipSdp_ = sipOffer->sdp;
 
+  routeToEcho();
   invite_ = std::make_unique<sip::ua::OutgoingInvite>(
       worker_.sip, account_, *this,
       sip::ua::InviteOptions{std::chrono::duration_cast<std::chrono::milliseconds>(worker_.settings.noAnswerTimeout),
@@ -88,6 +89,20 @@ Result<void> OutgoingCall::prepare() {
   std::vector<sip::Header> headers;
   for (auto& [name, value] : request_.extraHeaders) headers.push_back({name, value});
   return invite_->start(request_.callee, sdp::write(localSipSdp_), snapshot_.visibleName, std::move(headers));
+}
+
+// A call to the echo name (echo.name) goes to callgate's own echo endpoint: same INVITE
+// (Request-URI sip:<name>@<client's domain>), only the next hop changes, so it works whether
+// or not the client registered and whatever its outbound proxy is.
+void OutgoingCall::routeToEcho() {
+  const auto& s = worker_.settings;
+  if (s.echoName.empty() || s.echoPort == 0) return;
+  const std::string& callee = request_.callee;
+  const std::string atDomain = s.echoName + "@" + account_.domain;
+  if (callee != s.echoName && callee != atDomain && callee != "sip:" + atDomain) return;
+  CG_INFO("call {}: call to echo: INVITE to the echo endpoint at {}:{}", snapshot_.callId, s.echoHost, s.echoPort);
+  account_.outboundProxy = s.echoHost;
+  account_.port = s.echoPort;
 }
 
 void OutgoingCall::start() {

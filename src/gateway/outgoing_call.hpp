@@ -55,6 +55,8 @@ class OutgoingCall final : public Call, public sip::ua::OutgoingInvite::Listener
   const sip::ua::Account& sipAccount() const override { return account_; }
 
   Result<void> prepare();
+  // Points the INVITE at the built-in echo endpoint when the callee is its name.
+  void routeToEcho();
   // Applies a SIP answer SDP: builds the browser answer and media plans. The browser gets
   // its SDP only the first time (protocol §3.3); later answers only update the SIP legs.
   Result<void> applySipAnswer(const std::string& sipSdp);

@@ -27,6 +27,11 @@ struct WorkerSettings {
   std::chrono::seconds iceTimeout{20};
   int rejectStatus = 486;
   bool acceptRefer = true;  // act on a REFER from the SIP side (call the target, RFC 3515)  // SIP status when a client rejects an incoming call (486 or 603)
+  // The built-in echo endpoint (src/echo): a call whose callee is echoName sends its INVITE
+  // to echoHost:echoPort instead of the client's outbound proxy. Empty name / port 0 = off.
+  std::string echoName;
+  std::string echoHost;
+  uint16_t echoPort = 0;
 };
 
 class Worker final : public UserSessionFactory {
