@@ -35,6 +35,11 @@ struct Config {
   uint16_t rtpPortMax = 29999;
   int mediaTimeout = 30;  // seconds without RTP from either side ends the call; 0 = never
   int iceTimeout = 20;    // seconds for ICE + DTLS to complete once the answer was sent
+  // [domain] callgate as registrar + proxy of a local SIP domain (src/localdomain)
+  int domainEnabled = 0;
+  std::string domainName;      // domain and digest realm; empty: the advertised IP
+  uint16_t domainPort = 5070;  // its own SIP UDP port
+  std::string domainUsers;     // "login:password,login:password"; validated when loaded
 
   bool showHelp = false;
   bool showVersion = false;

@@ -20,6 +20,7 @@
 #include "api/server/ws_listener.hpp"
 #include "common/log.hpp"
 #include "gateway/worker.hpp"
+#include "localdomain/local_domain.hpp"
 
 namespace callgate::app {
 namespace {
@@ -101,6 +102,31 @@ int runServer(const Config& config) {
   asio::io_context mainIo{1};
   // Registered before anything is started so no SIGINT/SIGTERM falls into a gap.
   asio::signal_set signals(mainIo, SIGINT, SIGTERM);
+
+  // The local SIP domain (registrar + proxy) runs on the main thread, next to the WebSocket
+  // acceptors; it is up before any client can connect and register to it.
+  std::unique_ptr<localdomain::LocalDomain> localDomain;
+  if (config.domainEnabled) {
+    localdomain::LocalDomainConfig domainConfig;
+    domainConfig.name = config.domainName.empty() ? advertiseIp : config.domainName;
+    auto users = localdomain::parseDomainUsers(config.domainUsers);  // validated by loadConfig
+    if (!users) {
+      CG_ERROR("domain-users: {}", users.error().message);
+      return 2;
+    }
+    domainConfig.users = std::move(users.value());
+    auto domain = localdomain::LocalDomain::open(mainIo, config.bindIp, config.domainPort, advertiseIp,
+                                                 std::move(domainConfig));
+    if (!domain) {
+      CG_ERROR("{}", domain.error().message);
+      return 2;
+    }
+    localDomain = std::move(domain.value());
+    localDomain->start();
+    CG_INFO("local SIP domain {} on {}:{}, {} users", localDomain->name(), config.bindIp, localDomain->port(),
+            localDomain->userCount());
+  }
+
   std::atomic<size_t> nextWorker{0};
   auto pick = [&]() {
     auto& w = *workers[nextWorker++ % workers.size()];
@@ -172,7 +198,13 @@ int runServer(const Config& config) {
       for (auto& w : workers) {
         asio::post(w->io, [&, worker = w->worker.get()] {
           worker->shutdown([&] {
-            if (++workersDone == workers.size()) asio::post(mainIo, [&] { signals.cancel(); mainIo.stop(); });
+            // The local domain stops last: the workers' un-REGISTERs go to it.
+            if (++workersDone == workers.size())
+              asio::post(mainIo, [&] {
+                if (localDomain) localDomain->stop();
+                signals.cancel();
+                mainIo.stop();
+              });
           });
         });
       }
