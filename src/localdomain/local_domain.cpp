@@ -107,7 +107,11 @@ void LocalDomain::onMessage(sip::Message message, const sip::transport::PeerAddr
   if (message.method == "REGISTER") {
     // The registrar serves our domain; a REGISTER for any other domain is not ours to relay.
     auto ruri = sip::parseUri(message.requestUri);
-    if (ruri && !identity_.isOurHost(ruri->host)) {
+    if (!ruri) {
+      send(makeLocalResponse(message, from, 400, "Malformed Request-URI: " + ruri.error().message));
+      return;
+    }
+    if (!identity_.isOurHost(ruri->host)) {
       send(makeLocalResponse(message, from, 403, "Domain not served here"));
       return;
     }

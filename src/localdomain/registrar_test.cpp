@@ -166,6 +166,15 @@ TEST(Registrar, OutOfOrderRegisterIsRefused) {
   EXPECT_EQ(h.domain->location().bindings("1000").size(), 1u);
 }
 
+TEST(Registrar, MalformedRequestUriIs400) {
+  DomainHarness h;
+  auto reg = h.request("REGISTER", "sip:", "1000", "<sip:1000@demo.test>", "c1", 1, kPhoneA, "z9hG4bK1");
+  auto* r = h.exchange(reg, kPhoneA);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->message.status, 400);
+  EXPECT_EQ(r->message.reason.rfind("Malformed Request-URI", 0), 0u) << r->message.reason;
+}
+
 TEST(Registrar, OtherDomainsAreNotServed) {
   DomainHarness h;
   auto reg = h.request("REGISTER", "sip:pbx.example.com", "1000", "<sip:1000@pbx.example.com>", "c1", 1, kPhoneA,

@@ -282,3 +282,23 @@ TEST_F(ProxyTest, OurRouteIsRemovedAndOtherRoutesNeedARegisteredHop) {
 
 }  // namespace
 }  // namespace callgate::localdomain
+
+namespace callgate::localdomain {
+namespace {
+
+TEST_F(ProxyTest, StrictRouterRequestUriIsRestoredFromTheLastRoute) {
+  // §16.4: a strict router before us put our address in the Request-URI and the real target
+  // at the end of the Route set.
+  Message inv = h.request("INVITE", "sip:192.0.2.10:5070", "1000", "<sip:1001@demo.test>", "strict-1", 1, kCaller,
+                          "z9hG4bKstrict");
+  inv.addHeader("Route", "<sip:1001@demo.test>");
+  auto* out = h.authenticated(inv, kCaller, "1000", "pw1000");
+  ASSERT_NE(out, nullptr);
+  ASSERT_TRUE(out->message.isRequest()) << out->message.status << " " << out->message.reason;
+  EXPECT_EQ(out->to, kCallee);
+  EXPECT_EQ(out->message.requestUri, "sip:1001@192.0.2.21:5064;ob");
+  EXPECT_EQ(out->message.headerCount("Route"), 0u);
+}
+
+}  // namespace
+}  // namespace callgate::localdomain

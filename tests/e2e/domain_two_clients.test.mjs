@@ -4,7 +4,8 @@
 // 1001's binding — callgate's gateway again — which rings page 1001 (INCOMING_CALL, caller
 // 1000); answer -> ESTABLISHED on both, audio both ways; hold from 1000 -> HOLD, unhold ->
 // ESTABLISHED; DTMF 1000 -> 1001 as RFC 4733 events (logged per digit on 1001's call) and as
-// SIP INFO; 1000 hangs up -> FINISH on both.
+// SIP INFO; 1000 hangs up -> FINISH on both. SIGTERM then un-REGISTERs both at the domain and
+// callgate exits 0.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertRunning, sleep, testContext } from '../lib/callgate.mjs';
@@ -65,5 +66,15 @@ test('e2e local domain: two browsers registered to callgate call each other', as
     await sleep(200);
     assert.match(callgate.log(), /localdomain: forward INVITE sip:1001@127\.0\.0\.1:5080/, 'the INVITE crossed the domain proxy');
     assertRunning(callgate);
+
+    // SIGTERM: the workers un-REGISTER both pages at the local domain, which stops last and
+    // still answers them, so callgate exits 0 at once.
+    process.kill(callgate.pid, 'SIGTERM');
+    const exit = await callgate.waitExit(5000);
+    assert.equal(exit.code, 0, `exit status 0 (got ${JSON.stringify(exit)})`);
+    for (const user of ['1000', '1001']) {
+      assert.match(callgate.log(), new RegExp(`REGISTER <sip:${user}@127\\.0\\.0\\.1> from 127\\.0\\.0\\.1:5080: 0 binding`),
+        `${user} un-REGISTERed at the domain on shutdown`);
+    }
   });
 });
