@@ -186,3 +186,29 @@ TEST(Registrar, OtherDomainsAreNotServed) {
 
 }  // namespace
 }  // namespace callgate::localdomain
+
+namespace callgate::localdomain {
+namespace {
+
+TEST(Registrar, OutboundStyleContactParamsAreKept) {
+  // Linphone/baresip with RFC 5626 outbound: a quoted +sip.instance and reg-id. We do not do
+  // outbound, so they are only stored and echoed (RFC 5626 §6: a registrar that does not
+  // support outbound ignores reg-id); the UA finds its own Contact in the 200.
+  DomainHarness h;
+  auto ok = h.registerUser(
+      "1000", "pw1000",
+      "<sip:1000@192.0.2.20:5062;transport=udp>;+sip.instance=\"<urn:uuid:0b5a2c4e-1111-2222-3333-444455556666>\";reg-id=1;expires=600",
+      kPhoneA, "3600");
+  ASSERT_EQ(ok.status, 200);
+  auto contacts = ok.headerValues("Contact");
+  ASSERT_EQ(contacts.size(), 1u);
+  auto c = sip::parseNameAddr(contacts[0]);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->uri.param("transport"), "udp");
+  EXPECT_EQ(c->param("+sip.instance"), "\"<urn:uuid:0b5a2c4e-1111-2222-3333-444455556666>\"");
+  EXPECT_EQ(c->param("reg-id"), "1");
+  EXPECT_EQ(c->param("expires"), "600");
+}
+
+}  // namespace
+}  // namespace callgate::localdomain
