@@ -302,3 +302,17 @@ TEST_F(ProxyTest, StrictRouterRequestUriIsRestoredFromTheLastRoute) {
 
 }  // namespace
 }  // namespace callgate::localdomain
+
+namespace callgate::localdomain {
+namespace {
+
+TEST_F(ProxyTest, ExpiredBindingIs480) {
+  h.now += 3601s;  // 1001 registered for 3600 s in SetUp
+  ASSERT_EQ(h.registerUser("1000", "pw1000", "<sip:1000@192.0.2.20:5062>", kCaller, "3600", 30).status, 200);
+  auto* r = forwardInvite("1001");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->message.status, 480);
+}
+
+}  // namespace
+}  // namespace callgate::localdomain
