@@ -6,6 +6,8 @@
 #include <sstream>
 #include <toml.hpp>
 
+#include "localdomain/domain_users.hpp"
+
 namespace callgate::app {
 namespace {
 
@@ -26,6 +28,7 @@ std::string flagOf(const Setting& s) {
   if (key == "sip.port" || key == "sip.t1_ms") return "--sip-" + name;
   // The [echo] settings are generic words on their own (name, port): keep the section.
   if (key.rfind("echo.", 0) == 0) return "--echo-" + name;
+  if (key.rfind("domain.", 0) == 0) return "--domain-" + name;
   return "--" + name;
 }
 
@@ -116,6 +119,21 @@ const std::vector<Setting>& settings() {
        integer(&Config::echoMaxCalls, 1, 100000), shown(&Config::echoMaxCalls)},
       {"echo.max_duration", "seconds after which an echo call is ended with BYE",
        integer(&Config::echoMaxDuration, 1, 86400), shown(&Config::echoMaxDuration)},
+      {"domain.enabled",
+       "1: callgate is also registrar and proxy of a local SIP domain (softphones and browsers call each other "
+       "without a PBX); 0: off",
+       integer(&Config::domainEnabled, 0, 1), shown(&Config::domainEnabled)},
+      {"domain.name", "the local domain's name and digest realm (empty: the advertised IP)", text(&Config::domainName),
+       shown(&Config::domainName)},
+      {"domain.port", "SIP UDP port of the local domain (registrar + proxy)", integer(&Config::domainPort, 1, 65535),
+       shown(&Config::domainPort)},
+      {"domain.users", "accounts of the local domain: 'login:password,login:password' (login: an RFC 3261 user part)",
+       [](Config& c, const std::string& value) -> Result<void> {
+         if (auto users = localdomain::parseDomainUsers(value); !users) return users.error();
+         c.domainUsers = value;
+         return {};
+       },
+       shown(&Config::domainUsers)},
   };
   return table;
 }
@@ -159,6 +177,11 @@ Result<void> validate(const Config& c) {
     return makeError("reject-status must be 486, 603 or 480");
   if (c.rtpPortMax - c.rtpPortMin < 4) return makeError("the RTP port range needs at least 4 ports");
   if (c.wsPort == 0 && c.wssPort == 0) return makeError("ws-port and wss-port are both off: no client could connect");
+  if (c.domainEnabled && c.domainUsers.find(':') == std::string::npos)
+    return makeError("domain-enabled is 1 but domain-users is empty: nobody could register");
+  if (c.domainEnabled && c.sipPort != 0 && c.domainPort >= c.sipPort && c.domainPort < c.sipPort + c.workers)
+    return makeError("domain-port " + std::to_string(c.domainPort) + " is one of the workers' SIP ports (sip-port " +
+                     std::to_string(c.sipPort) + " + worker index)");
   return {};
 }
 

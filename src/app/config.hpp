@@ -40,6 +40,11 @@ struct Config {
   uint16_t echoPort = 0;          // its SIP UDP port; 0 = ephemeral
   int echoMaxCalls = 20;          // concurrent echo calls; more get 503
   int echoMaxDuration = 600;      // seconds before an echo call is ended with BYE
+  // [domain] callgate as registrar + proxy of a local SIP domain (src/localdomain)
+  int domainEnabled = 0;
+  std::string domainName;      // domain and digest realm; empty: the advertised IP
+  uint16_t domainPort = 5070;  // its own SIP UDP port
+  std::string domainUsers;     // "login:password,login:password"; validated when loaded
 
   bool showHelp = false;
   bool showVersion = false;

@@ -100,3 +100,79 @@ TEST(Config, EchoSection) {
 
 }  // namespace
 }  // namespace callgate::app
+
+// [domain]: the local SIP domain's settings.
+namespace callgate::app {
+namespace {
+
+TEST(Config, DomainSettingsFromFlagsEnvAndFile) {
+  auto off = loadConfig(std::vector<std::string>{}, {});
+  ASSERT_TRUE(off);
+  EXPECT_EQ(off->domainEnabled, 0);
+  EXPECT_EQ(off->domainPort, 5070);
+  EXPECT_EQ(off->domainName, "");
+
+  auto flags = loadConfig({"--domain-enabled", "1", "--domain-users", "1000:a,1001:b", "--domain-port", "5090",
+                           "--domain-name", "demo.local"},
+                          {});
+  ASSERT_TRUE(flags) << flags.error().message;
+  EXPECT_EQ(flags->domainEnabled, 1);
+  EXPECT_EQ(flags->domainUsers, "1000:a,1001:b");
+  EXPECT_EQ(flags->domainPort, 5090);
+  EXPECT_EQ(flags->domainName, "demo.local");
+
+  auto env = loadConfig(std::vector<std::string>{}, {"CALLGATE_DOMAIN_ENABLED=1", "CALLGATE_DOMAIN_USERS=1000:x"});
+  ASSERT_TRUE(env) << env.error().message;
+  EXPECT_EQ(env->domainEnabled, 1);
+
+  std::string path = ::testing::TempDir() + "/callgate_domain.toml";
+  {
+    std::ofstream f(path);
+    f << "[domain]\nenabled = true\nname = \"demo.local\"\nusers = \"1000:s1,1001:s2\"\n";
+  }
+  auto file = loadConfig({"--config", path}, {});
+  ASSERT_TRUE(file) << file.error().message;
+  EXPECT_EQ(file->domainEnabled, 1);
+  EXPECT_EQ(file->domainName, "demo.local");
+  std::remove(path.c_str());
+}
+
+TEST(Config, DomainUsersAreValidatedNamingTheSetting) {
+  auto space = loadConfig({"--domain-users", "al ice:pw"}, {});
+  ASSERT_FALSE(space);
+  EXPECT_EQ(space.error().message, "--domain-users: login 'al ice': character ' ' not allowed by RFC 3261");
+  auto noPassword = loadConfig(std::vector<std::string>{}, {"CALLGATE_DOMAIN_USERS=1000"});
+  ASSERT_FALSE(noPassword);
+  EXPECT_EQ(noPassword.error().message, "CALLGATE_DOMAIN_USERS: entry 1 ('1000'): missing ':password'");
+  auto empty = loadConfig({"--domain-enabled", "1"}, {});
+  ASSERT_FALSE(empty);
+  EXPECT_NE(empty.error().message.find("domain-users is empty"), std::string::npos);
+  auto clash = loadConfig({"--domain-enabled", "1", "--domain-users", "1:a", "--domain-port", "5061", "--workers", "2"},
+                          {});
+  ASSERT_FALSE(clash);
+  EXPECT_NE(clash.error().message.find("domain-port 5061"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace callgate::app
+
+// The shipped example configurations load (config/ at the repository root; CALLGATE_TESTDATA
+// is <root>/src/app/testdata, which need not exist, so the root is cut out of the text).
+namespace callgate::app {
+namespace {
+
+TEST(Config, ShippedDemoAndProductionFilesLoad) {
+  const std::string testdata = CALLGATE_TESTDATA;
+  const std::string root = testdata.substr(0, testdata.rfind("/src/app/testdata")) + "/config/";
+  auto demo = loadConfig({"--config", root + "demo.toml"}, {});
+  ASSERT_TRUE(demo) << demo.error().message;
+  EXPECT_EQ(demo->domainEnabled, 1);
+  EXPECT_EQ(demo->domainPort, 5070);
+  EXPECT_NE(demo->domainUsers.find("1003:"), std::string::npos);
+  auto production = loadConfig({"--config", root + "production.toml"}, {});
+  ASSERT_TRUE(production) << production.error().message;
+  EXPECT_EQ(production->domainEnabled, 0);
+}
+
+}  // namespace
+}  // namespace callgate::app

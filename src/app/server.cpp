@@ -22,6 +22,7 @@
 #include "common/log.hpp"
 #include "echo/echo_endpoint.hpp"
 #include "gateway/worker.hpp"
+#include "localdomain/local_domain.hpp"
 
 namespace callgate::app {
 namespace {
@@ -137,6 +138,34 @@ int runServer(const Config& config) {
 
   // Registered before anything is started so no SIGINT/SIGTERM falls into a gap.
   asio::signal_set signals(mainIo, SIGINT, SIGTERM);
+
+  // The local SIP domain (registrar + proxy) runs on the main thread, next to the WebSocket
+  // acceptors; it is up before any client can connect and register to it.
+  std::unique_ptr<localdomain::LocalDomain> localDomain;
+  if (config.domainEnabled) {
+    localdomain::LocalDomainConfig domainConfig;
+    domainConfig.name = config.domainName.empty() ? advertiseIp : config.domainName;
+    auto users = localdomain::parseDomainUsers(config.domainUsers);  // validated by loadConfig
+    if (!users) {
+      CG_ERROR("domain-users: {}", users.error().message);
+      return 2;
+    }
+    domainConfig.users = std::move(users.value());
+    auto domain = localdomain::LocalDomain::open(mainIo, config.bindIp, config.domainPort, advertiseIp,
+                                                 std::move(domainConfig));
+    if (!domain) {
+      CG_ERROR("{}", domain.error().message);
+      return 2;
+    }
+    localDomain = std::move(domain.value());
+    // Softphones in the domain reach the echo too: its user is routed to the echo endpoint
+    // (callers still authenticate like for any other call).
+    if (echoEndpoint) localDomain->addStaticRoute(config.echoName, echoEndpoint->address());
+    localDomain->start();
+    CG_INFO("local SIP domain {} on {}:{}, {} users", localDomain->name(), config.bindIp, localDomain->port(),
+            localDomain->userCount());
+  }
+
   std::atomic<size_t> nextWorker{0};
   auto pick = [&]() {
     auto& w = *workers[nextWorker++ % workers.size()];
@@ -208,12 +237,15 @@ int runServer(const Config& config) {
       for (auto& w : workers) {
         asio::post(w->io, [&, worker = w->worker.get()] {
           worker->shutdown([&] {
-            // The echo endpoint keeps answering until the workers' calls to it have ended.
-            if (++workersDone == workers.size()) asio::post(mainIo, [&] {
-              if (echoEndpoint) echoEndpoint->stop();
-              signals.cancel();
-              mainIo.stop();
-            });
+            // The echo endpoint keeps answering until the workers' calls to it have ended;
+            // the local domain stops last: the workers' un-REGISTERs go to it.
+            if (++workersDone == workers.size())
+              asio::post(mainIo, [&] {
+                if (echoEndpoint) echoEndpoint->stop();
+                if (localDomain) localDomain->stop();
+                signals.cancel();
+                mainIo.stop();
+              });
           });
         });
       }

@@ -145,7 +145,8 @@ function netstring(s) {
 /**
  * Starts baresip as `user` registered at Kamailio (sip:127.0.0.1:5060) in <procs.dir>/baresip-<user>,
  * connects to ctrl_tcp and (by default) waits for REGISTER_OK. Returns a Baresip handle.
- * opts: {user, password, ports, answermode ('manual'|'auto'|'early'), waitRegistered}
+ * opts: {user, password, ports, answermode ('manual'|'auto'|'early'), waitRegistered,
+ *        proxy (outbound proxy URI, default the test Kamailio sip:127.0.0.1:5060)}
  */
 export async function startBaresip(procs, opts = {}) {
   const user = opts.user ?? '1001';
@@ -156,7 +157,7 @@ export async function startBaresip(procs, opts = {}) {
   writeToneWav(toneFile);
   fs.writeFileSync(path.join(dir, 'config'), configText({ dir, ports, toneFile, player: opts.player ?? process.env.CALLGATE_BARESIP_PLAYER }));
   fs.writeFileSync(path.join(dir, 'accounts'),
-    accountLine({ user, password: opts.password ?? '1234', answermode: opts.answermode ?? 'manual' }) + '\n');
+    accountLine({ user, password: opts.password ?? '1234', answermode: opts.answermode ?? 'manual', proxy: opts.proxy }) + '\n');
   fs.writeFileSync(path.join(dir, 'contacts'), '');
   // -s: SIP trace in the log; -v: debug (DTMF, hold, SDP decisions).
   const proc = procs.spawn(`baresip-${user}`, BARESIP, ['-f', dir, '-s', '-v']);
