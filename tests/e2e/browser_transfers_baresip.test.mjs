@@ -10,38 +10,10 @@ import { test } from 'node:test';
 import { assertRunning, testContext } from '../lib/callgate.mjs';
 import { baresipSipTrace, startBaresip } from '../lib/baresip.mjs';
 import {
-  E2E, assertTwoWayAudio, e2eAccount, installCallApi, pageEvents, startE2eStack, waitCallEvent, waitCallTerminal,
-  waitPageEvent,
+  assertTwoWayAudio, e2eAccount, installCallApi, pageEvents, startE2eStack, startTransferTarget, waitCallEvent,
+  waitCallTerminal, waitPageEvent,
 } from '../lib/e2e.mjs';
-import { startSipp } from '../lib/sipp.mjs';
 import { expectSippSuccess } from '../lib/sipp_tests.mjs';
-
-const LOOPBACK = '127.0.0.1';
-const TARGET = { register: 5075, uas: 5076, media: 6010 };
-
-async function startTransferTarget(procs) {
-  const reg = await startSipp(procs, {
-    scenario: 'kam_register.xml',
-    name: 'sipp-register-1002',
-    port: TARGET.register,
-    remote: `${LOOPBACK}:${E2E.kamailio}`,
-    service: '1002',
-    auth: { user: '1002', password: '1234' },
-    keys: { contact: `${LOOPBACK}:${TARGET.uas}` },
-    timeoutSec: 10,
-  });
-  const r = await reg.result(15000);
-  if (r.code !== 0) throw new Error(`sipp could not register 1002 at Kamailio (exit ${r.code}):\n${r.errors}`);
-  return startSipp(procs, {
-    scenario: '../e2e/e2e_uas_transfer_target.xml',
-    name: 'sipp-target-1002',
-    port: TARGET.uas,
-    mediaPort: TARGET.media,
-    rtpEcho: true,
-    service: '1002',
-    timeoutSec: 90,
-  });
-}
 
 test('e2e baresip: the browser transfers a real phone to a third phone (REFER/NOTIFY)', async () => {
   const ctx = testContext('e2e_browser_transfers_baresip');

@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assertRunning, testContext } from '../lib/callgate.mjs';
 import {
-  assertTwoWayAudio, e2eAccount, startE2eStack, startVideoCall, videoStats, waitCallTerminal, waitPageEvent, waitUntil,
+  assertTwoWayAudio, e2eAccount, startE2eStack, startVideoCall, videoStats, waitCallTerminal, waitPageEvent, waitVideo,
 } from '../lib/e2e.mjs';
 import { expectSippSuccess } from '../lib/sipp_tests.mjs';
 
@@ -44,15 +44,7 @@ test('e2e video: audio + VP8 both ways, frames decoded in the browser', async ()
     await startVideoCall(page, '1001');
     await waitPageEvent(page, 'call', 'ESTABLISHED', 20000);
 
-    let last = null;
-    try {
-      await waitUntil(async () => {
-        last = await videoStats(page);
-        return last.packetsSent > 0 && last.framesEncoded > 0 && last.packetsReceived > 0 && last.framesDecoded > 0;
-      }, 20000, 'video sent and echoed frames decoded', 500);
-    } catch (err) {
-      throw new Error(`${err.message}; last video stats: ${JSON.stringify(last)}`);
-    }
+    const last = await waitVideo(page, 'video sent and echoed frames decoded', 20000);
     assert.match(last.codecIn ?? '', /VP8/i, `inbound video is VP8: ${JSON.stringify(last)}`);
     assert.match(last.remoteVideo ?? '', /^m=video [1-9]/, `video accepted in callgate's answer: ${JSON.stringify(last)}`);
     // Video keeps being decoded (not one keyframe), and audio flows alongside.

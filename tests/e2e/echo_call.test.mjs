@@ -10,8 +10,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { assertRunning, readText, startCallgate, testContext } from '../lib/callgate.mjs';
 import {
-  E2E, assertTwoWayAudio, e2eAccount, e2eCallgatePorts, openTestPage, startStaticServer, waitCallTerminal,
-  waitPageEvent, waitUntil,
+  E2E, assertTwoWayAudio, e2eAccount, e2eCallgatePorts, openTestPage, startStaticServer, startVideoCall,
+  waitCallTerminal, waitPageEvent, waitUntil, waitVideo,
 } from '../lib/e2e.mjs';
 
 test('e2e: call echo without registering: ESTABLISHED, own audio comes back, hangup FINISH', async () => {
@@ -58,43 +58,6 @@ test('e2e: call echo without registering: ESTABLISHED, own audio comes back, han
   });
 });
 
-// Outgoing call with camera and microphone (as in call_video.test.mjs); statuses go to cg.events.
-function startVideoCall(page, callee) {
-  return page.evaluate((to) => {
-    const CALL_STATUS = Flashphoner.constants.CALL_STATUS;
-    const el = (id) => document.getElementById(id);
-    const call = window.cg.session().createCall({
-      callee: to,
-      localVideoDisplay: el('localDisplay'), remoteVideoDisplay: el('remoteDisplay'),
-      constraints: { audio: true, video: { width: 320, height: 240 } }, receiveAudio: true, receiveVideo: true,
-    });
-    window.cgv = { call };
-    Object.keys(CALL_STATUS).forEach((k) => {
-      call.on(CALL_STATUS[k], () => window.cg.events.push({ t: Date.now(), kind: 'call', status: CALL_STATUS[k] }));
-    });
-    call.call();
-  }, callee);
-}
-
-function inboundVideo(page) {
-  return page.evaluate(async () => {
-    const pcs = window.cgPeerConnections || [];
-    const pc = pcs[pcs.length - 1];
-    const out = { framesDecoded: 0, packetsReceived: 0, codecIn: null };
-    if (!pc) return out;
-    const report = await pc.getStats();
-    const codecs = {};
-    report.forEach((r) => { if (r.type === 'codec') codecs[r.id] = r.mimeType; });
-    report.forEach((r) => {
-      if (r.kind !== 'video' || r.type !== 'inbound-rtp') return;
-      out.framesDecoded += r.framesDecoded || 0;
-      out.packetsReceived += r.packetsReceived || 0;
-      out.codecIn = codecs[r.codecId] || out.codecIn;
-    });
-    return out;
-  });
-}
-
 test('e2e: video call to echo: the browser decodes its own VP8 video', async () => {
   const ctx = testContext('e2e_echo_video');
   await ctx.run(async () => {
@@ -109,15 +72,7 @@ test('e2e: video call to echo: the browser decodes its own VP8 video', async () 
 
     await startVideoCall(page, 'echo');
     await waitPageEvent(page, 'call', 'ESTABLISHED', 20000);
-    let v = null;
-    try {
-      await waitUntil(async () => {
-        v = await inboundVideo(page);
-        return v.framesDecoded > 10;
-      }, 20000, 'echoed video frames decoded', 500);
-    } catch (err) {
-      throw new Error(`${err.message}; last video stats: ${JSON.stringify(v)}`);
-    }
+    const v = await waitVideo(page, 'echoed video frames decoded', 20000, (s) => s.framesDecoded > 10);
     assert.match(v.codecIn ?? '', /VP8/i, `inbound video is VP8: ${JSON.stringify(v)}`);
     console.log(`echoed video: ${JSON.stringify(v)}`);
 

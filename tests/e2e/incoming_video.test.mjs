@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { assertRunning, testContext } from '../lib/callgate.mjs';
 import {
   assertTwoWayAudio, e2eAccount, installCallApi, routeSetProblem, startCallingPhone, startE2eStack, videoStats,
-  waitCallEvent, waitCallTerminal, waitIncomingCall, waitPageEvent, waitUntil,
+  waitCallEvent, waitCallTerminal, waitIncomingCall, waitPageEvent, waitVideo,
 } from '../lib/e2e.mjs';
 import { expectSippSuccess } from '../lib/sipp_tests.mjs';
 
@@ -28,15 +28,7 @@ test('e2e incoming video: phone offers VP8, page answers with video, frames deco
       throw new Error(`${err.message}\n${routeSetProblem(phone)}`);
     });
 
-    let last = null;
-    try {
-      await waitUntil(async () => {
-        last = await videoStats(page);
-        return last.packetsSent > 0 && last.framesEncoded > 0 && last.packetsReceived > 0 && last.framesDecoded > 0;
-      }, 20000, 'video sent and echoed frames decoded', 500);
-    } catch (err) {
-      throw new Error(`${err.message}; last video stats: ${JSON.stringify(last)}`);
-    }
+    const last = await waitVideo(page, 'video sent and echoed frames decoded', 20000);
     assert.match(last.codecIn ?? '', /VP8/i, `inbound video is VP8: ${JSON.stringify(last)}`);
     assert.match(last.remoteVideo ?? '', /^m=video [1-9]\d* UDP\/TLS\/RTP\/SAVPF /, `the browser got a WebRTC video offer: ${JSON.stringify(last)}`);
     assert.match(last.localVideo ?? '', /^m=video [1-9]/, `the browser accepted video: ${JSON.stringify(last)}`);

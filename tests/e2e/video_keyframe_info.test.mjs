@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertRunning, testContext } from '../lib/callgate.mjs';
-import { e2eAccount, startE2eStack, startVideoCall, videoStats, waitCallTerminal, waitPageEvent, waitUntil } from '../lib/e2e.mjs';
+import { e2eAccount, startE2eStack, startVideoCall, waitCallTerminal, waitPageEvent, waitVideo } from '../lib/e2e.mjs';
 import { startRtpProbe } from '../lib/rtp_probe.mjs';
 import { expectSippSuccess } from '../lib/sipp_tests.mjs';
 
@@ -32,15 +32,10 @@ test('e2e video: keyframe requests cross as SIP INFO picture_fast_update both wa
     await startVideoCall(page, '1001');
     await waitPageEvent(page, 'call', 'ESTABLISHED', 20000);
 
-    let last = null;
-    try {
-      await waitUntil(async () => {
-        last = await videoStats(page);
-        return last.framesDecoded > 0 && last.pliReceived > 0;
-      }, 25000, 'a PLI reached the browser and echoed frames are decoded', 500);
-    } catch (err) {
-      throw new Error(`${err.message}; last video stats: ${JSON.stringify(last)}; probe ${JSON.stringify({ ...probe.stats, sources: [...probe.stats.sources] })}`);
-    }
+    const last = await waitVideo(page, 'a PLI reached the browser and echoed frames are decoded', 25000,
+      (s) => s.framesDecoded > 0 && s.pliReceived > 0).catch((err) => {
+      throw new Error(`${err.message}; probe ${JSON.stringify({ ...probe.stats, sources: [...probe.stats.sources] })}`);
+    });
     console.log(`video stats: ${JSON.stringify(last)}; probe dropped ${probe.stats.dropped}, echoed ${probe.stats.echoed}`);
     assert.equal(probe.stats.dropped, 40, 'the probe dropped the start of the stream');
     assert.ok(last.pliSent > 0, `the browser asked for a keyframe: ${JSON.stringify(last)}`);

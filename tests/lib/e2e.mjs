@@ -324,6 +324,24 @@ export function videoStats(page) {
 }
 
 /**
+ * Waits until videoStats(page) satisfies `done` (default: video sent and echoed frames
+ * decoded); returns the stats. The error names the last stats seen.
+ */
+export async function waitVideo(page, what = 'video sent and echoed frames decoded', timeoutMs = 20000,
+  done = (s) => s.packetsSent > 0 && s.framesEncoded > 0 && s.packetsReceived > 0 && s.framesDecoded > 0) {
+  let last = null;
+  try {
+    await waitUntil(async () => {
+      last = await videoStats(page);
+      return done(last);
+    }, timeoutMs, what, 500);
+  } catch (err) {
+    throw new Error(`${err.message}; last video stats: ${JSON.stringify(last)}`);
+  }
+  return last;
+}
+
+/**
  * Adds window.cgx to the test page (the page itself only knows outgoing calls and keeps its
  * call object private): Web SDK calls the test can drive — incoming calls (session
  * INCOMING_CALL), answer, hangup, hold/unhold, sendDTMF — on the session made by cg.connect().
@@ -437,6 +455,38 @@ export function startCallingPhone(procs, { scenario, name, port = 5073, caller =
     auth: { user: caller, password: '1234' },
     keys: { caller, ...keys },
     timeoutSec,
+  });
+}
+
+/** Ports of the transfer target phone 1002: its REGISTER, its UAS and its RTP echo. */
+export const TRANSFER_TARGET = { register: 5075, uas: 5076, media: 6010 };
+
+/**
+ * The transfer target 1002: sipp registers it at Kamailio (Contact 127.0.0.1:5076), then a
+ * sipp UAS there (e2e_uas_transfer_target.xml, RTP echo) answers one INVITE and waits for BYE.
+ */
+export async function startTransferTarget(procs) {
+  const TARGET = TRANSFER_TARGET;
+  const reg = await startSipp(procs, {
+    scenario: 'kam_register.xml',
+    name: 'sipp-register-1002',
+    port: TARGET.register,
+    remote: `${LOOPBACK}:${E2E.kamailio}`,
+    service: '1002',
+    auth: { user: '1002', password: '1234' },
+    keys: { contact: `${LOOPBACK}:${TARGET.uas}` },
+    timeoutSec: 10,
+  });
+  const r = await reg.result(15000);
+  if (r.code !== 0) throw new Error(`sipp could not register 1002 at Kamailio (exit ${r.code}):\n${r.errors}`);
+  return startSipp(procs, {
+    scenario: '../e2e/e2e_uas_transfer_target.xml',
+    name: 'sipp-target-1002',
+    port: TARGET.uas,
+    mediaPort: TARGET.media,
+    rtpEcho: true,
+    service: '1002',
+    timeoutSec: 90,
   });
 }
 
