@@ -110,8 +110,10 @@ void Call::onMediaFailed(std::string reason, bool browserClosed) {
 }
 
 void Call::onSipDtmf(char digit) {
-  // Surfaced in the log today; the C++ client SDK will get it as a call event.
-  CG_INFO("call {}: the SIP side sent DTMF '{}'", snapshot_.callId, digit);
+  // The digit itself reaches the browser in the relayed RTP when it negotiated
+  // telephone-event; the client also gets it as an event (notifyDtmf, for SDKs that ask).
+  CG_INFO("call {}: the SIP side sent DTMF '{}' (RFC 4733)", snapshot_.callId, digit);
+  if (!clientTerminal_) owner_.onCallDtmf(snapshot_.callId, digit, "RFC2833");
 }
 
 // --- hold / resume ---------------------------------------------------------------------------
@@ -256,14 +258,17 @@ void Call::handleInfo(const std::string& contentType, const std::string& body) {
   }
   // application/dtmf-relay "Signal=5\r\nDuration=160" or application/dtmf "5".
   std::string digit;
-  if (contentType.find("dtmf-relay") != std::string::npos) {
+  const bool relay = contentType.find("dtmf-relay") != std::string::npos;
+  if (relay) {
     auto at = body.find("Signal=");
     if (at != std::string::npos && at + 7 < body.size()) digit = body.substr(at + 7, 1);
   } else if (contentType.find("application/dtmf") != std::string::npos && !body.empty()) {
     digit = body.substr(0, 1);
   }
-  if (!digit.empty() && (std::isalnum(static_cast<unsigned char>(digit[0])) || digit == "*" || digit == "#")) {
-    CG_INFO("call {}: the SIP side sent DTMF '{}' (SIP INFO)", snapshot_.callId, digit);
+  if (!digit.empty() && digit.find_first_of("0123456789*#ABCDabcd") == 0) {
+    const char d = static_cast<char>(std::toupper(static_cast<unsigned char>(digit[0])));
+    CG_INFO("call {}: the SIP side sent DTMF '{}' (SIP INFO)", snapshot_.callId, d);
+    if (!clientTerminal_) owner_.onCallDtmf(snapshot_.callId, d, relay ? "INFO_RELAY" : "INFO");
   } else {
     CG_INFO("call {}: SIP INFO {} ({} bytes)", snapshot_.callId, contentType, body.size());
   }

@@ -39,6 +39,8 @@ class Call : public MediaBridge::Listener {
     virtual void onIncomingCall(const CallSnapshot& call) = 0;
     // Our blind transfer succeeded (the target answered); the call then ends (FINISH).
     virtual void onTransferCompleted(const std::string& callId) = 0;
+    // A DTMF digit from the SIP side; `type` as in sendDtmf: RFC2833, INFO or INFO_RELAY.
+    virtual void onCallDtmf(const std::string& callId, char digit, const std::string& type) = 0;
     // A client request about this call was refused; the call goes on.
     virtual void onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) = 0;
     // SIP and media are finished: the owner may destroy the call (posted, never inside it).

@@ -171,6 +171,10 @@ void SipUserSession::onIncomingCall(const CallSnapshot& call) {
   if (!closing_) listener_.onIncomingCall(call);
 }
 
+void SipUserSession::onCallDtmf(const std::string& callId, char digit, const std::string& type) {
+  if (!closing_) listener_.onCallDtmf(callId, digit, type);
+}
+
 void SipUserSession::onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) {
   if (!closing_) listener_.onCallWarning(callId, apiMethod, info);
 }

@@ -48,6 +48,7 @@ class SipUserSession final : public UserSession,
   void onIncomingCall(const CallSnapshot& call) override;
   void onTransferCompleted(const std::string& callId) override;
   void onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) override;
+  void onCallDtmf(const std::string& callId, char digit, const std::string& type) override;
   void onCallDone(const std::string& callId) override;
   // IncomingCallTarget
   void onIncomingInvite(const sip::Message& invite, const sip::transport::PeerAddress& from) override;

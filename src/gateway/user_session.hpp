@@ -69,6 +69,9 @@ class UserSession {
     virtual void onIncomingCall(const CallSnapshot& call) = 0;
     // Our blind transfer of this call succeeded (protocol §3.10 notifyTransferEvent COMPLETED).
     virtual void onTransferCompleted(const std::string& callId) = 0;
+    // A DTMF digit the SIP side sent in this call (type RFC2833, INFO or INFO_RELAY, as in
+    // the client's sendDtmf).
+    virtual void onCallDtmf(const std::string& callId, char digit, const std::string& type) = 0;
     // A request about a call was refused but the call goes on (unknown or duplicate callId,
     // an unsupported operation): the client gets a `fail` naming `apiMethod`.
     virtual void onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) = 0;

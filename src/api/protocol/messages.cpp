@@ -82,6 +82,16 @@ Result<ConnectionRequest> decodeConnection(const Json& payload) {
   if (!registerRequired) return registerRequired.error();
   req.sipRegisterRequired = *registerRequired;
 
+  if (auto c = payload.find("custom"); c != payload.end() && c->is_object()) {
+    if (auto events = c->find("callgateEvents"); events != c->end()) {
+      if (!events->is_array()) return makeError("custom.callgateEvents must be an array of event names");
+      for (const auto& e : *events) {
+        if (!e.is_string()) return makeError("custom.callgateEvents must be an array of event names");
+        if (e.get<std::string>() == "dtmf") req.dtmfEvents = true;
+      }
+    }
+  }
+
   req.hasSipAccount = !req.sipLogin.empty() || !req.sipDomain.empty() || !req.sipPassword.empty();
   if (!req.hasSipAccount) return req;
 

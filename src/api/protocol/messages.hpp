@@ -31,6 +31,9 @@ struct ConnectionRequest {
   uint16_t sipPort = 5060;
   bool sipRegisterRequired = true;  // protocol §10.4: default true with SIP credentials
   std::string sipVisibleName;
+  // callgate extension: `custom: {callgateEvents: ["dtmf"]}` asks for notifyDtmf (DTMF the
+  // SIP side sent). The Web SDK would only log an unknown message, so it is opt-in.
+  bool dtmfEvents = false;
   Json raw;  // the payload as received, echoed (minus password) in getUserData
 };
 Result<ConnectionRequest> decodeConnection(const Json& payload);

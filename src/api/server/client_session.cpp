@@ -151,6 +151,7 @@ void ClientSession::handleConnection(const Json& payload) {
     return;
   }
   connected_ = true;
+  dtmfEvents_ = request->dtmfEvents;
   sipLogin_ = request->sipLogin;
 
   // §3.1: echo the accepted fields (never the password) plus our token and session id.
@@ -261,6 +262,11 @@ void ClientSession::onTransferCompleted(const std::string& callId) {
 void ClientSession::onIncomingCall(const gateway::CallSnapshot& call) {
   if (closing_) return;
   send("notifyIncomingCall", Json::array({callObject(call)}));
+}
+
+void ClientSession::onCallDtmf(const std::string& callId, char digit, const std::string& type) {
+  if (closing_ || !dtmfEvents_) return;
+  send("notifyDtmf", Json::array({{{"callId", callId}, {"dtmf", std::string(1, digit)}, {"type", type}}}));
 }
 
 void ClientSession::onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) {

@@ -50,6 +50,7 @@ class ClientSession final : public gateway::UserSession::Listener {
   void onIncomingCall(const gateway::CallSnapshot& call) override;
   void onTransferCompleted(const std::string& callId) override;
   void onCallWarning(const std::string& callId, const std::string& apiMethod, const std::string& info) override;
+  void onCallDtmf(const std::string& callId, char digit, const std::string& type) override;
 
  private:
   void handleConnection(const Json& payload);
@@ -65,6 +66,7 @@ class ClientSession final : public gateway::UserSession::Listener {
   std::string id_;
 
   bool connected_ = false;  // a `connection` was accepted
+  bool dtmfEvents_ = false;  // the client asked for notifyDtmf (ConnectionRequest::dtmfEvents)
   bool closing_ = false;
   int unansweredPings_ = 0;
   std::string sipLogin_;
