@@ -104,6 +104,11 @@ const std::vector<Setting>& settings() {
        integer(&Config::mediaTimeout, 0, 86400), shown(&Config::mediaTimeout)},
       {"media.ice_timeout", "seconds for ICE and DTLS to complete", integer(&Config::iceTimeout, 1, 600),
        shown(&Config::iceTimeout)},
+      // [http]: the phone page on the ws/wss ports (docs: README "The phone page").
+      {"http.web_root", "folder served to plain HTTP requests on the ws/wss ports (the phone page; empty = off)",
+       text(&Config::webRoot), shown(&Config::webRoot)},
+      {"http.websdk_dir", "folder served under /websdk/ (the pinned @flashphoner/websdk npm package; empty = off)",
+       text(&Config::websdkDir), shown(&Config::websdkDir)},
   };
   return table;
 }
@@ -151,6 +156,13 @@ Result<void> validate(const Config& c) {
 }
 
 }  // namespace
+
+#ifndef CALLGATE_SOURCE_DIR
+#define CALLGATE_SOURCE_DIR "."
+#endif
+
+std::string defaultWebRoot() { return CALLGATE_SOURCE_DIR "/web"; }
+std::string defaultWebsdkDir() { return CALLGATE_SOURCE_DIR "/node_modules/@flashphoner/websdk"; }
 
 Result<Config> loadConfig(const std::vector<std::string>& args, const std::vector<std::string>& environment) {
   Config config;

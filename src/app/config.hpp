@@ -10,6 +10,10 @@
 
 namespace callgate::app {
 
+// <source tree>/web and <source tree>/node_modules/@flashphoner/websdk of this build.
+std::string defaultWebRoot();
+std::string defaultWebsdkDir();
+
 struct Config {
   // [server]
   std::string bindIp = "0.0.0.0";
@@ -35,6 +39,9 @@ struct Config {
   uint16_t rtpPortMax = 29999;
   int mediaTimeout = 30;  // seconds without RTP from either side ends the call; 0 = never
   int iceTimeout = 20;    // seconds for ICE + DTLS to complete once the answer was sent
+  // [http] the phone page, served on the ws/wss ports to plain HTTP requests
+  std::string webRoot = defaultWebRoot();      // empty: pages off (404)
+  std::string websdkDir = defaultWebsdkDir();  // the pinned @flashphoner/websdk package
 
   bool showHelp = false;
   bool showVersion = false;
