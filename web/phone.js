@@ -168,8 +168,10 @@
         });
         if (keep && Array.prototype.some.call(select.options, function (o) { return o.value === keep; })) select.value = keep;
       };
-      fill('micSelect', list.audio);
-      fill('camSelect', list.video);
+      // list.audio holds speakers too: pick by device type, as the SDK's phone-video example does.
+      var all = [].concat(list.audio || [], list.video || []);
+      fill('micSelect', all.filter(function (d) { return d.type === 'mic'; }));
+      fill('camSelect', all.filter(function (d) { return d.type === 'camera'; }));
     }).catch(function (e) {
       record('devices', 'FAILED', String(e && e.message || e));
     });
