@@ -3,7 +3,8 @@
 //   wrong password -> Kamailio 403 -> "Registration failed: 403 ..." shown, never REGISTERED;
 //   invalid JSON in INVITE parameters -> complaint while typing, Call refused with the reason,
 //   no INVITE reaches the phone;
-//   a busy phone -> call status "BUSY — 486 Busy Here" (SIP code and reason), screenshot;
+//   an unregistered callee -> "FAILED — 404 Not Found"; a busy phone -> call status
+//   "BUSY — 486 Busy Here" (SIP code and reason), screenshot;
 //   login "Ralf C" -> callgate's specific error ("Invalid SIP login: character ' ' ...");
 //   settings persist across a reload (the password only with "Remember password").
 import assert from 'node:assert/strict';
@@ -54,10 +55,18 @@ test('phone page: wrong password, invalid INVITE parameters, busy, bad login, sa
     assert.ok(!/INVITE sip:/.test(callee.messages()), 'no INVITE reached the phone');
     const callEvents = await page.evaluate(() => window.phone.events.filter((e) => e.kind === 'call'));
     assert.deepEqual(callEvents, [], 'no call was started');
+    assert.ok(await page.isEnabled('#callBtn'), 'the page still lets you call once fixed');
 
-    // A busy phone: status with the SIP code and reason.
+    // Nobody registered as 1002: Kamailio's 404 is the call's status and reason.
     await page.fill('#inviteParams', '');
     await waitText(page, 'inviteParamsError', /^$/);
+    await page.fill('#callee', '1002');
+    await page.click('#callBtn');
+    await waitText(page, 'callStatus', /^FAILED — 404 Not Found$/, 15000);
+    await waitText(page, 'message', /^Call failed: 404 Not Found/);
+
+    // A busy phone: status with the SIP code and reason.
+    await page.fill('#callee', '1001');
     await page.click('#callBtn');
     await waitText(page, 'callStatus', /^BUSY — 486 Busy Here$/, 15000);
     await waitText(page, 'message', /486 Busy Here/);
@@ -80,7 +89,7 @@ test('phone page: wrong password, invalid INVITE parameters, busy, bad login, sa
     await page.waitForFunction(() => window.phone && window.phone.ready, null, { timeout: 10000 });
     assert.equal(await page.inputValue('#sipLogin'), '1000');
     assert.equal(await page.inputValue('#visibleName'), 'Ralf C');
-    assert.equal(await page.inputValue('#callee'), '1002');
+    assert.equal(await page.inputValue('#callee'), '1002', 'callee kept');
     assert.equal(await page.inputValue('#sipDomain'), '127.0.0.1');
     assert.equal(await page.inputValue('#sipPort'), String(E2E.kamailio));
     assert.equal(await page.inputValue('#sipPassword'), '', 'password not stored by default');

@@ -3,9 +3,11 @@
 // traversal in any spelling (raw '..', %2e%2e, an encoded '/') -> 400 and never a file from
 // outside; missing files -> 404; POST -> 405 with Allow; every answer has no-cache and nosniff.
 // A keep-alive connection can still turn into the WebSocket after a page request. With
-// --web-root '' the page is off (404) while /websdk/ still works.
+// --web-root '' the page is off (404) while /websdk/ still works. The wss port serves the same
+// over https (self-signed certificate).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -125,6 +127,38 @@ test('static files: --web-root "" turns the page off', async () => {
     assert.equal(off.status, 404);
     assert.match(off.body, /web_root/);
     assert.equal((await get(ports.ws, '/websdk/flashphoner.js', 'HEAD')).status, 200);
+    assertRunning(callgate);
+  });
+});
+
+/** GET over https without checking the (self-signed) certificate. */
+function httpsGet(port, target, method = 'GET') {
+  return new Promise((resolve, reject) => {
+    const req = https.request({ host: LOOPBACK, port, path: target, method, rejectUnauthorized: false, timeout: 5000 }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('https timeout')));
+    req.end();
+  });
+}
+
+test('static files over https on the wss port', async () => {
+  const ctx = testContext('sipp_static_files_https');
+  await ctx.run(async () => {
+    const ports = portPlan(72);
+    const wss = 8472;
+    const callgate = await startCallgate(ctx.procs, ports, ['--wss-port', String(wss), '--data-dir', ctx.dir]);
+    const page = await httpsGet(wss, '/');
+    assert.equal(page.status, 200);
+    assert.equal(page.headers['content-type'], 'text/html; charset=utf-8');
+    assert.match(page.body, /callgate phone/);
+    const sdk = await httpsGet(wss, '/websdk/flashphoner.js', 'HEAD');
+    assert.equal(sdk.status, 200);
+    assert.equal(Number(sdk.headers['content-length']), fs.statSync(WEBSDK).size);
+    assert.equal((await httpsGet(wss, '/%2e%2e/%2e%2e/etc/passwd')).status, 400);
     assertRunning(callgate);
   });
 });
