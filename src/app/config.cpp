@@ -134,6 +134,11 @@ const std::vector<Setting>& settings() {
          return {};
        },
        shown(&Config::domainUsers)},
+      // [http]: the phone page on the ws/wss ports (docs: README "The phone page").
+      {"http.web_root", "folder served to plain HTTP requests on the ws/wss ports (the phone page; empty = off)",
+       text(&Config::webRoot), shown(&Config::webRoot)},
+      {"http.websdk_dir", "folder served under /websdk/ (the pinned @flashphoner/websdk npm package; empty = off)",
+       text(&Config::websdkDir), shown(&Config::websdkDir)},
   };
   return table;
 }
@@ -186,6 +191,13 @@ Result<void> validate(const Config& c) {
 }
 
 }  // namespace
+
+#ifndef CALLGATE_SOURCE_DIR
+#define CALLGATE_SOURCE_DIR "."
+#endif
+
+std::string defaultWebRoot() { return CALLGATE_SOURCE_DIR "/web"; }
+std::string defaultWebsdkDir() { return CALLGATE_SOURCE_DIR "/node_modules/@flashphoner/websdk"; }
 
 Result<Config> loadConfig(const std::vector<std::string>& args, const std::vector<std::string>& environment) {
   Config config;

@@ -10,6 +10,10 @@
 
 namespace callgate::app {
 
+// <source tree>/web and <source tree>/node_modules/@flashphoner/websdk of this build.
+std::string defaultWebRoot();
+std::string defaultWebsdkDir();
+
 struct Config {
   // [server]
   std::string bindIp = "0.0.0.0";
@@ -45,6 +49,9 @@ struct Config {
   std::string domainName;      // domain and digest realm; empty: the advertised IP
   uint16_t domainPort = 5070;  // its own SIP UDP port
   std::string domainUsers;     // "login:password,login:password"; validated when loaded
+  // [http] the phone page, served on the ws/wss ports to plain HTTP requests
+  std::string webRoot = defaultWebRoot();      // empty: pages off (404)
+  std::string websdkDir = defaultWebsdkDir();  // the pinned @flashphoner/websdk package
 
   bool showHelp = false;
   bool showVersion = false;

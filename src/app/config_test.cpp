@@ -56,6 +56,17 @@ TEST(Config, RejectsEmptyRtpRange) {
   ASSERT_FALSE(c);
 }
 
+TEST(Config, HttpSectionDefaultsToTheSourceTreeAndCanBeTurnedOff) {
+  auto d = loadConfig(std::vector<std::string>{}, {});
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_TRUE(d->webRoot.ends_with("/web")) << d->webRoot;
+  EXPECT_TRUE(d->websdkDir.ends_with("/node_modules/@flashphoner/websdk")) << d->websdkDir;
+  auto off = loadConfig({"--web-root", ""}, {"CALLGATE_WEBSDK_DIR=/srv/sdk"});
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_EQ(off->webRoot, "");
+  EXPECT_EQ(off->websdkDir, "/srv/sdk");
+}
+
 }  // namespace
 }  // namespace callgate::app
 

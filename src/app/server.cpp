@@ -174,6 +174,19 @@ int runServer(const Config& config) {
   api::WsSettings wsSettings;
   wsSettings.keepAliveInterval = std::chrono::milliseconds(config.keepAliveIntervalMs);
   wsSettings.keepAliveProbes = config.keepAliveProbes;
+  // The phone page on the same ports, prefilled for what this callgate offers: its own SIP
+  // domain (the gateway reaches it at the advertised address) and its echo endpoint.
+  wsSettings.http.webRoot = config.webRoot;
+  wsSettings.http.websdkDir = config.websdkDir;
+  wsSettings.http.pageDefaults.registerRequired = true;
+  if (localDomain) {
+    wsSettings.http.pageDefaults.sipDomain = localDomain->name();
+    wsSettings.http.pageDefaults.sipOutboundProxy = advertiseIp;
+    wsSettings.http.pageDefaults.sipPort = localDomain->port();
+  }
+  if (echoEndpoint) wsSettings.http.pageDefaults.echoName = config.echoName;
+  if (!config.webRoot.empty() && !std::filesystem::exists(config.webRoot + "/index.html"))
+    CG_WARN("http.web_root {}: no index.html there, the phone page will answer 404", config.webRoot);
 
   std::vector<std::unique_ptr<api::WsListener>> listeners;
   std::unique_ptr<asio::ssl::context> tls;
@@ -185,6 +198,7 @@ int runServer(const Config& config) {
       return 2;
     }
     CG_INFO("ws listening on {}:{}", config.bindIp, config.wsPort);
+    if (!config.webRoot.empty()) CG_INFO("phone page on http://{}:{}/", advertiseIp, config.wsPort);
     listeners.push_back(std::move(l));
   }
   if (config.wssPort) {

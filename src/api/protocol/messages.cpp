@@ -132,9 +132,16 @@ Result<CallRequest> decodeCall(const Json& payload) {
   req.hasVideo = *hasVideo;
   if (auto r = prefixed(sip::validateDisplayName(req.visibleName), "visible name"); !r) return r.error();
 
-  if (auto it = payload.find("inviteParameters"); it != payload.end() && !it->is_null()) {
-    if (!it->is_object()) return makeError("inviteParameters must be an object of header names to values");
-    for (auto& [name, value] : it->items()) {
+  // The Web SDK's createCall has no inviteParameters option but forwards `custom`
+  // untouched, so {custom: {inviteParameters: {...}}} is accepted too (the page uses it).
+  const Json* params = nullptr;
+  if (auto it = payload.find("inviteParameters"); it != payload.end() && !it->is_null()) params = &*it;
+  if (auto c = payload.find("custom"); !params && c != payload.end() && c->is_object()) {
+    if (auto it = c->find("inviteParameters"); it != c->end() && !it->is_null()) params = &*it;
+  }
+  if (params) {
+    if (!params->is_object()) return makeError("inviteParameters must be an object of header names to values");
+    for (auto& [name, value] : params->items()) {
       if (auto r = prefixed(sip::validateHeaderName(name), "INVITE parameter name"); !r) return r.error();
       std::string text = value.is_string() ? value.get<std::string>() : value.dump();
       if (auto r = prefixed(sip::validateHeaderValue(text), ("INVITE parameter " + name).c_str()); !r)

@@ -140,6 +140,17 @@ TEST_F(ClientSessionTest, CallIsForwardedWithInviteParameters) {
   EXPECT_EQ(factory.last->lastCall.extraHeaders[0].first, "X-Tenant");
 }
 
+// The Web SDK forwards only `custom`: the phone page sends its INVITE parameters there.
+TEST_F(ClientSessionTest, InviteParametersFromWebSdkCustom) {
+  session.onText(frame("connection", goodConnection()));
+  session.onText(frame("call", {{"callId", "c1"}, {"callee", "1001"}, {"sdp", "v=0\r\n"},
+                                {"custom", {{"inviteParameters", {{"X-Page", "yes"}}}}}}));
+  ASSERT_EQ(factory.last->log.back(), "call c1 1001");
+  ASSERT_EQ(factory.last->lastCall.extraHeaders.size(), 1u);
+  EXPECT_EQ(factory.last->lastCall.extraHeaders[0].first, "X-Page");
+  EXPECT_EQ(factory.last->lastCall.extraHeaders[0].second, "yes");
+}
+
 TEST_F(ClientSessionTest, InviteParameterWithCrLfFailsTheCall) {
   session.onText(frame("connection", goodConnection()));
   sink.frames.clear();

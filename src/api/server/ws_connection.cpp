@@ -90,15 +90,69 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection<Next
     });
   }
 
+  // A plain HTTP request: the phone page, the Web SDK or /config.json (static_files.hpp).
+  // Files are streamed by Beast's file_body; the connection stays open for the next request
+  // (which may be the WebSocket upgrade) unless the client asked to close.
   void answerPlainHttp() {
-    auto response = std::make_shared<http::response<http::string_body>>(http::status::ok, request_.version());
-    response->set(http::field::server, "callgate");
-    response->set(http::field::content_type, "text/plain");
-    response->body() = "callgate: connect with a WebSocket client speaking the WCS protocol\n";
-    response->keep_alive(false);
-    response->prepare_payload();
+    auto method = request_.method_string();
+    auto target = request_.target();
+    StaticLookup found = lookupStatic(std::string_view(method.data(), method.size()),
+                                      std::string_view(target.data(), target.size()), settings_.http);
+    bool head = request_.method() == http::verb::head;
+    bool keepAlive = request_.keep_alive() && found.kind != StaticKind::Error;
+    if (found.kind == StaticKind::File) {
+      beast::error_code ec;
+      http::file_body::value_type body;
+      body.open(found.file.c_str(), beast::file_mode::scan, ec);
+      if (ec) {
+        found = StaticLookup{StaticKind::Error, 404, "not found", {}, {}};
+      } else {
+        if (head) {
+          auto response = std::make_shared<http::response<http::empty_body>>(http::status::ok, request_.version());
+          setCommonHeaders(*response, found.contentType, keepAlive);
+          response->content_length(body.size());
+          return writeHttp(response, keepAlive);
+        }
+        auto response = std::make_shared<http::response<http::file_body>>(http::status::ok, request_.version());
+        setCommonHeaders(*response, found.contentType, keepAlive);
+        response->body() = std::move(body);
+        response->prepare_payload();
+        return writeHttp(response, keepAlive);
+      }
+    }
+    auto response = std::make_shared<http::response<http::string_body>>(http::status(found.status), request_.version());
+    std::string body;
+    if (found.kind == StaticKind::PageConfig) {
+      body = pageDefaultsJson(settings_.http.pageDefaults);
+      setCommonHeaders(*response, found.contentType, keepAlive);
+    } else {
+      body = found.reason + "\n";
+      setCommonHeaders(*response, "text/plain; charset=utf-8", keepAlive);
+      if (found.status == 405) response->set(http::field::allow, "GET, HEAD");
+    }
+    response->content_length(body.size());
+    if (!head) response->body() = std::move(body);
+    writeHttp(response, keepAlive);
+  }
+
+  template <class Response>
+  static void setCommonHeaders(Response& response, std::string_view contentType, bool keepAlive) {
+    response.set(http::field::server, "callgate");
+    response.set(http::field::content_type, beast::string_view(contentType.data(), contentType.size()));
+    response.set(http::field::cache_control, "no-cache");
+    response.set("X-Content-Type-Options", "nosniff");
+    response.keep_alive(keepAlive);
+  }
+
+  template <class Response>
+  void writeHttp(std::shared_ptr<Response> response, bool keepAlive) {
     http::async_write(ws_.next_layer(), *response,
-                      [self = this->shared_from_this(), response](beast::error_code, size_t) {
+                      [self = this->shared_from_this(), response, keepAlive](beast::error_code ec, size_t) {
+                        if (!ec && keepAlive) {
+                          self->request_ = {};
+                          beast::get_lowest_layer(self->ws_).expires_after(self->settings_.handshakeTimeout);
+                          return self->readUpgrade();
+                        }
                         beast::error_code ignored;
                         beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
                       });
@@ -163,7 +217,7 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection<Next
     if (finished_) return;
     finished_ = true;
     pingTimer_.cancel();
-    CG_INFO("client {}: disconnected", session_.id());
+    if (open_) CG_INFO("client {}: disconnected", session_.id());  // not for page requests
     session_.shutdown([self = this->shared_from_this()] {});
   }
 

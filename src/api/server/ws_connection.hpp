@@ -1,7 +1,8 @@
 #pragma once
 // One client WebSocket (ws or wss) carrying the WCS protocol to a ClientSession.
 // - Accepts the upgrade on any path (protocol §1: old clients append /websocket); a plain
-//   HTTP request gets a short text answer instead.
+//   HTTP GET/HEAD gets the phone page's static files instead (static_files.hpp), keep-alive
+//   until the client closes, sends an upgrade or stays idle for handshakeTimeout.
 // - One write in flight, a bounded queue; a client that does not read is disconnected.
 // - Sends the WCS `ping` every keepAliveInterval and closes after too many unanswered.
 // - Oversized messages close the socket with 1009 (Beast's read_message_max).
@@ -14,6 +15,7 @@
 #include <memory>
 
 #include "api/server/client_session.hpp"
+#include "api/server/static_files.hpp"
 
 namespace callgate::api {
 
@@ -23,6 +25,8 @@ struct WsSettings {
   size_t maxMessageBytes = 1 << 20;
   size_t maxQueuedBytes = 4 << 20;
   std::chrono::seconds handshakeTimeout{10};
+  // The phone page served on the same ports (plain HTTP requests).
+  StaticSettings http;
 };
 
 // Starts serving `socket` (already accepted on its worker's io_context). With `tls` set, a
