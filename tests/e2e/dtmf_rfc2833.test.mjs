@@ -5,7 +5,8 @@
 // per RTP timestamp, '1','2','3','#' in order, each with end packets (E bit), PT 101 and the M
 // bit on its first packet (RFC 4733 2.5.1.3). Audio keeps flowing. Then
 // call.sendDTMF('4*', 'INFO_RELAY') -> the phone gets two SIP INFOs application/dtmf-relay
-// Signal=4, Signal=* (sipp checks), and no further RTP events. Hangup -> FINISH.
+// Signal=4, Signal=* (sipp checks), and no further RTP events. The browser's own
+// insertDTMF('7') reaches the probe as an RFC 4733 event with PT 101. Hangup -> FINISH.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertRunning, sleep, testContext } from '../lib/callgate.mjs';
@@ -65,6 +66,21 @@ test('e2e: sendDTMF RFC2833 reaches the phone as RFC 4733 events; INFO_RELAY as 
     await page.evaluate(() => window.cgx.sendDTMF('4*', 'INFO_RELAY'));
     await sleep(1500); // two INFO transactions
     assert.equal(probe.digits(), '123#', `INFO_RELAY digits do not go into RTP: ${describe()}`);
+
+    // The browser's own DTMF (RTCRtpSender.dtmf.insertDTMF, telephone-event it negotiated with
+    // callgate) is relayed to the phone with the payload type mapped to the phone's 101.
+    const inserted = await page.evaluate(() => {
+      const pcs = window.cgPeerConnections || [];
+      const sender = pcs[pcs.length - 1]?.getSenders().find((s) => s.track && s.track.kind === 'audio');
+      if (!sender || !sender.dtmf || !sender.dtmf.canInsertDTMF) return false;
+      sender.dtmf.insertDTMF('7', 120, 70);
+      return true;
+    });
+    assert.ok(inserted, 'the browser can insert DTMF (it negotiated telephone-event)');
+    await waitUntil(() => probe.digits() === '123#7' && probe.events()[4].endPackets > 0, 5000,
+      "the browser's own '7' at the phone as PT 101", 100).catch((err) => {
+      throw new Error(`${err.message}; digits '${probe.digits()}', events ${describe()}`);
+    });
 
     await page.evaluate(() => window.cgx.hangup());
     const term = await waitCallTerminal(page, 10000);
