@@ -41,6 +41,13 @@ void Call::Impl::terminate(CallStatus status, int sipStatus, const std::string& 
 }
 
 bool Call::Impl::startMedia() {
+  if (options.media.iceLocalAddresses.empty()) {
+    // A server on loopback is only reachable from loopback, which libnice skips by default.
+    if (auto url = detail::parseServerUrl(session->options.urlServer);
+        url && (url->host.starts_with("127.") || url->host == "localhost")) {
+      options.media.iceLocalAddresses.push_back("127.0.0.1");
+    }
+  }
   auto weak = weak_from_this();
   auto& ioRef = io;
   auto created = session->mediaFactory->create(

@@ -53,7 +53,7 @@ std::string sourceDescription(const AudioSource& s) {
   }
   return src +
          " ! audioconvert ! audioresample ! audio/x-raw,rate=8000,channels=1 ! mulawenc ! rtppcmupay pt=0 ! "
-         "application/x-rtp,media=audio,encoding-name=PCMU,payload=0,clock-rate=8000";
+         "capsfilter caps=\"application/x-rtp,media=audio,encoding-name=PCMU,payload=0,clock-rate=8000\"";
 }
 
 struct State {
@@ -288,6 +288,25 @@ class GstMediaEngineFactory : public MediaEngineFactory {
       g_signal_emit_by_name(state->webrtc, "add-transceiver", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &t);
       gst_caps_unref(caps);
       if (t) gst_object_unref(t);
+    }
+    if (!config.iceLocalAddresses.empty()) {
+      // libnice skips loopback interfaces; explicit addresses replace its interface scan.
+      GstWebRTCICE* ice = nullptr;
+      g_object_get(state->webrtc, "ice-agent", &ice, nullptr);
+      if (!ice) {
+        gst_object_unref(state->pipeline);
+        return Error{"webrtcbin has no ICE agent"};
+      }
+      for (const auto& address : config.iceLocalAddresses) {
+        gboolean ok = FALSE;
+        g_signal_emit_by_name(ice, "add-local-ip-address", address.c_str(), &ok);
+        if (!ok) {
+          gst_object_unref(ice);
+          gst_object_unref(state->pipeline);
+          return Error{"ICE: cannot use local address '" + address + "'"};
+        }
+      }
+      gst_object_unref(ice);
     }
     g_signal_connect(state->webrtc, "pad-added", G_CALLBACK(onPadAdded), state.get());
     g_signal_connect(state->webrtc, "notify::connection-state", G_CALLBACK(onConnectionState), state.get());

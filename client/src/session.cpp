@@ -1,8 +1,21 @@
 #include "callgate/client/session.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "session_impl.hpp"
 
 namespace callgate::client {
+namespace {
+// CALLGATE_CLIENT_TRACE=1 prints every WebSocket frame to stderr (debugging aid).
+bool traceFrames() {
+  static const bool on = [] {
+    const char* v = std::getenv("CALLGATE_CLIENT_TRACE");
+    return v && *v && *v != '0';
+  }();
+  return on;
+}
+}  // namespace
 
 using detail::Json;
 
@@ -46,6 +59,7 @@ void Session::Impl::setStatus(SessionStatus status, const std::string& info) {
 }
 
 void Session::Impl::sendText(std::string text) {
+  if (traceFrames()) std::fprintf(stderr, "callgate-client >> %s\n", text.c_str());
   if (transport) transport->send(std::move(text));
 }
 
@@ -128,6 +142,7 @@ void Session::Impl::endAllCalls(const std::string& info) {
 
 void Session::Impl::onMessage(const std::string& text) {
   silentIntervals = 0;
+  if (traceFrames()) std::fprintf(stderr, "callgate-client << %s\n", text.c_str());
   auto frame = detail::decodeServerFrame(text);
   if (!frame) return;  // not ours to judge; the Web SDK ignores what it cannot parse too
   const std::string& name = frame->message;

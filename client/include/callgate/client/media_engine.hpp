@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "callgate/client/result.hpp"
 
@@ -39,6 +40,9 @@ struct MediaConfig {
   MediaConstraints remote;  // what we want to receive
   AudioSource source;
   AudioSink sink;
+  // Local addresses ICE may use; empty = every non-loopback interface (libnice's default).
+  // The SDK adds 127.0.0.1 itself when the server URL's host is a loopback address.
+  std::vector<std::string> iceLocalAddresses;
 };
 
 enum class MediaEvent { Connected, Failed, Closed };
