@@ -8,6 +8,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <openssl/err.h>
+#include <openssl/x509.h>
 
 #include <deque>
 #include <optional>
@@ -112,7 +113,10 @@ class WsConnection : public WsTransport, public std::enable_shared_from_this<WsC
       stream.set_verify_callback(asio::ssl::host_name_verification(url_.host));
       stream.async_handshake(asio::ssl::stream_base::client, [self](error_code ec) {
         if (ec) {
-          return self->fail("TLS handshake with " + self->url_.hostPort() + " failed: " + describe(ec) +
+          // The verify result names the reason: "self-signed certificate", "Hostname mismatch".
+          long verify = SSL_get_verify_result(self->ws_->next_layer().native_handle());
+          std::string detail = verify != X509_V_OK ? std::string(" (") + X509_verify_cert_error_string(verify) + ")" : "";
+          return self->fail("TLS handshake with " + self->url_.hostPort() + " failed: " + describe(ec) + detail +
                             (ec.category() == asio::error::get_ssl_category()
                                  ? " (trust the server's certificate with trustedCertificateFile / --trust-cert)"
                                  : ""));
