@@ -232,7 +232,14 @@ int main(int argc, char** argv) {
   EventQueue queue;
   auto session = Session::create(args.session);
   session->onAnyStatus([&](const SessionEvent& e) { queue.push({Event::SessionStatusChanged, e, {}, nullptr}); });
-  session->onIncomingCall([&](std::shared_ptr<Call> c) { queue.push({Event::Incoming, {}, {}, std::move(c)}); });
+  auto watch = [&](const std::shared_ptr<Call>& c) {
+    c->onAnyStatus([&](const CallEvent& e) { queue.push({Event::CallStatusChanged, {}, e, nullptr}); });
+  };
+  // Watch an incoming call from inside the callback (SDK thread) so its first RING is seen.
+  session->onIncomingCall([&](std::shared_ptr<Call> c) {
+    watch(c);
+    queue.push({Event::Incoming, {}, {}, std::move(c)});
+  });
   if (auto r = session->connect(); !r) return finalLine(kConnectFailed, r.message());
 
   using Clock = std::chrono::steady_clock;
@@ -254,9 +261,6 @@ int main(int argc, char** argv) {
   }
 
   std::shared_ptr<Call> call;
-  auto watch = [&](const std::shared_ptr<Call>& c) {
-    c->onAnyStatus([&](const CallEvent& e) { queue.push({Event::CallStatusChanged, {}, e, nullptr}); });
-  };
   CallOptions callOptions;
   callOptions.callee = args.call;
   callOptions.media.source = args.source;
@@ -277,7 +281,6 @@ int main(int argc, char** argv) {
       if (e->kind == Event::Incoming) {
         call = e->incoming;
         say("incoming call from '" + call->caller() + "'");
-        watch(call);
         if (auto r = call->answer(callOptions.media); !r) return finalLine(kCallFailed, r.message());
       }
     }

@@ -1,5 +1,7 @@
 #include "callgate/client/call.hpp"
 
+#include <boost/asio/dispatch.hpp>
+
 #include "session_impl.hpp"
 
 namespace callgate::client {
@@ -25,8 +27,12 @@ void Call::Impl::setStatus(CallStatus status, int sipStatus, const std::string& 
     std::lock_guard lock(mutex);
     last = event;
   }
-  if (auto it = callbacks.find(status); it != callbacks.end() && it->second) it->second(event);
-  if (anyCallback) anyCallback(event);
+  // Copies: a callback may replace itself (on()/onAnyStatus() run at once on this thread).
+  if (auto it = callbacks.find(status); it != callbacks.end() && it->second) {
+    auto cb = it->second;
+    cb(event);
+  }
+  if (auto any = anyCallback) any(event);
 }
 
 void Call::Impl::terminate(CallStatus status, int sipStatus, const std::string& info) {
@@ -105,7 +111,8 @@ void Call::Impl::doAnswer() {
   media->createAnswer(remoteOffer, [weak, &ioRef](Result<std::string> sdp) {
     boost::asio::post(ioRef, [weak, sdp = std::move(sdp)] {
       auto c = weak.lock();
-      if (!c || c->last.status != CallStatus::Pending) return;
+      // Not `status == Pending`: the server's `ring` may arrive while the answer is made.
+      if (!c || isTerminal(c->last.status) || c->requestSent) return;
       if (!sdp) {
         c->send(detail::encodeCallRequest("hangup", c->id));
         return c->terminate(CallStatus::Failed, 0, "Cannot create the SDP answer: " + sdp.error().message);
@@ -220,11 +227,12 @@ Outcome Call::sendDtmf(const std::string& digits, DtmfType type) {
 }
 
 void Call::on(CallStatus status, StatusCallback callback) {
-  boost::asio::post(impl_->io, [impl = impl_, status, cb = std::move(callback)] { impl->callbacks[status] = cb; });
+  // dispatch: set inside onIncomingCall (SDK thread), it applies before the next event.
+  boost::asio::dispatch(impl_->io, [impl = impl_, status, cb = std::move(callback)] { impl->callbacks[status] = cb; });
 }
 
 void Call::onAnyStatus(StatusCallback callback) {
-  boost::asio::post(impl_->io, [impl = impl_, cb = std::move(callback)] { impl->anyCallback = cb; });
+  boost::asio::dispatch(impl_->io, [impl = impl_, cb = std::move(callback)] { impl->anyCallback = cb; });
 }
 
 std::string Call::id() const { return impl_->id; }

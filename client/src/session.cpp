@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <boost/asio/dispatch.hpp>
+
 #include "session_impl.hpp"
 
 namespace callgate::client {
@@ -54,8 +56,12 @@ void Session::Impl::setStatus(SessionStatus status, const std::string& info) {
     std::lock_guard lock(mutex);
     last = event;
   }
-  if (auto it = callbacks.find(status); it != callbacks.end() && it->second) it->second(event);
-  if (anyCallback) anyCallback(event);
+  // Copies: a callback may replace itself (on()/onAnyStatus() run at once on this thread).
+  if (auto it = callbacks.find(status); it != callbacks.end() && it->second) {
+    auto cb = it->second;
+    cb(event);
+  }
+  if (auto any = anyCallback) any(event);
 }
 
 void Session::Impl::sendText(std::string text) {
@@ -182,9 +188,7 @@ void Session::Impl::onMessage(const std::string& text) {
       remoteSdpCache.erase(it);
     }
     calls[update->callId] = impl;
-    if (incomingCallback) {
-      incomingCallback(std::shared_ptr<Call>(new Call(impl)));
-    }
+    if (auto cb = incomingCallback) cb(std::shared_ptr<Call>(new Call(impl)));
     return;
   }
   if (name == "notifyTryingResponse" || name == "ring" || name == "talk" || name == "hold" || name == "finish" ||
@@ -255,15 +259,15 @@ std::shared_ptr<Call> Session::createCall(CallOptions options) {
 }
 
 void Session::on(SessionStatus status, StatusCallback callback) {
-  impl_->post([impl = impl_, status, cb = std::move(callback)] { impl->callbacks[status] = cb; });
+  boost::asio::dispatch(impl_->io, [impl = impl_, status, cb = std::move(callback)] { impl->callbacks[status] = cb; });
 }
 
 void Session::onAnyStatus(StatusCallback callback) {
-  impl_->post([impl = impl_, cb = std::move(callback)] { impl->anyCallback = cb; });
+  boost::asio::dispatch(impl_->io, [impl = impl_, cb = std::move(callback)] { impl->anyCallback = cb; });
 }
 
 void Session::onIncomingCall(IncomingCallCallback callback) {
-  impl_->post([impl = impl_, cb = std::move(callback)] { impl->incomingCallback = cb; });
+  boost::asio::dispatch(impl_->io, [impl = impl_, cb = std::move(callback)] { impl->incomingCallback = cb; });
 }
 
 SessionStatus Session::status() const {

@@ -25,6 +25,35 @@ export async function runPhone(procs, args, { name = 'phone', timeoutMs = 30000 
   return { code, out, lines, result, elapsedMs: Date.now() - t0 };
 }
 
+/**
+ * Starts callgate-phone without waiting for it; returns {proc, lines(), waitLine(re, ms),
+ * finish(ms)} where finish() resolves like runPhone().
+ */
+export function startPhone(procs, args, { name = 'phone' } = {}) {
+  const proc = procs.spawn(name, phoneBin(), args, { env: { GST_DEBUG: process.env.GST_DEBUG ?? '1' } });
+  const lines = () => proc.log().split('\n').filter((l) => l && !l.startsWith('# '));
+  return {
+    proc,
+    lines,
+    async waitLine(re, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const hit = lines().find((l) => re.test(l));
+        if (hit) return hit;
+        if (!proc.running) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`${name}: no line matching ${re} within ${timeoutMs} ms:\n${proc.log()}`);
+    },
+    async finish(timeoutMs = 30000) {
+      const { code } = await proc.waitExit(timeoutMs);
+      const out = proc.log();
+      const all = lines();
+      return { code, out, lines: all, result: all.find((l) => l.startsWith('result ')) ?? '' };
+    },
+  };
+}
+
 /** Reads a 16-bit PCM WAV: {rate, channels, samples: Int16Array (first channel)}. */
 export function readWav(file) {
   const b = fs.readFileSync(file);
