@@ -59,6 +59,7 @@ Call (scriptable mode):
   --record FILE.wav       write received audio (16-bit 8 kHz mono)
   --dtmf DIGITS           send DIGITS 1 s after the call is established
   --dtmf-type rfc2833|info
+  --hold SEC              hold 1.5 s after the call is established, unhold SEC s later
   --timeout SEC           limit for connecting, ringing, waiting for a call (default 15)
   -q, --quiet             print only the final line
 
@@ -86,6 +87,7 @@ struct Args {
   AudioSink sink;
   std::string dtmf;
   DtmfType dtmfType = DtmfType::Rfc2833;
+  double hold = 0;
   bool quiet = false;
 };
 
@@ -153,6 +155,10 @@ std::string parseArgs(int argc, char** argv, Args& a) {
       auto n = number(v);
       if (!n || *n <= 0) return "--timeout must be a positive number of seconds";
       a.timeout = *n;
+    } else if (flag == "--hold") {
+      auto n = number(v);
+      if (!n || *n <= 0) return "--hold must be a positive number of seconds";
+      a.hold = *n;
     } else if (flag == "--tone") {
       auto n = number(v);
       if (!n || *n <= 0 || *n >= 4000) return "--tone must be a frequency in Hz below 4000 (8 kHz audio)";
@@ -292,18 +298,36 @@ int main(int argc, char** argv) {
 
   // 2. Call until established, then for --duration, then hang up and wait for the end.
   bool established = false, hungUp = false, dtmfSent = args.dtmf.empty();
+  enum { kNoHold, kHoldDue, kUnholdDue, kHoldDone } hold = args.hold > 0 ? kHoldDue : kNoHold;
   Clock::time_point establishedAt{};
   deadline = Clock::now() + secs(args.timeout);
   for (;;) {
     auto next = deadline;
-    if (established && !dtmfSent) next = std::min(next, establishedAt + 1s);
+    const auto dtmfAt = establishedAt + 1s;
+    const auto holdAt = establishedAt + 1500ms;
+    const auto unholdAt = holdAt + secs(args.hold);
+    if (established && !dtmfSent) next = std::min(next, dtmfAt);
+    if (established && hold == kHoldDue) next = std::min(next, holdAt);
+    if (established && hold == kUnholdDue) next = std::min(next, unholdAt);
     auto e = queue.pop(next);
     if (!e) {
       auto now = Clock::now();
-      if (established && !dtmfSent && now >= establishedAt + 1s) {
+      if (established && !dtmfSent && now >= dtmfAt) {
         dtmfSent = true;
         if (auto r = call->sendDtmf(args.dtmf, args.dtmfType); !r) say("dtmf error " + r.message());
         else say("dtmf " + args.dtmf);
+        continue;
+      }
+      if (established && hold == kHoldDue && now >= holdAt) {
+        hold = kUnholdDue;
+        say("hold");
+        call->hold().ok();
+        continue;
+      }
+      if (established && hold == kUnholdDue && now >= unholdAt) {
+        hold = kHoldDone;
+        say("unhold");
+        call->unhold().ok();
         continue;
       }
       if (now < deadline) continue;

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <vector>
 
 #include "callgate/client/media_engine.hpp"
 #include "wav_writer.hpp"
@@ -64,6 +65,7 @@ struct State {
   detail::WavWriter wav;
   std::atomic<bool> closed{false};
   std::atomic<bool> connectedReported{false};
+  GstClockTime nextPts = GST_CLOCK_TIME_NONE;  // receive branch (one streaming thread)
 
   void emit(MediaEvent e, const std::string& info) {
     if (!closed && events) events(e, info);
@@ -127,6 +129,17 @@ GstFlowReturn onSample(GstAppSink* sink, gpointer data) {
   if (!sample) return GST_FLOW_EOS;
   GstBuffer* buffer = gst_sample_get_buffer(sample);
   GstMapInfo map;
+  if (buffer && GST_BUFFER_PTS_IS_VALID(buffer)) {
+    // A gap in the stream (far end on hold, packets lost) is written as silence so the
+    // recording keeps wall-clock time: what was heard when.
+    GstClockTime pts = GST_BUFFER_PTS(buffer);
+    if (state->nextPts != GST_CLOCK_TIME_NONE && pts > state->nextPts + 30 * GST_MSECOND) {
+      uint64_t missing = std::min<uint64_t>((pts - state->nextPts) * kSampleRate / GST_SECOND, 60ull * kSampleRate);
+      std::vector<int16_t> zeros(missing, 0);
+      state->wav.write(zeros);
+    }
+    state->nextPts = pts + gst_util_uint64_scale(gst_buffer_get_size(buffer) / 2, GST_SECOND, kSampleRate);
+  }
   if (buffer && gst_buffer_map(buffer, &map, GST_MAP_READ)) {
     state->wav.write({reinterpret_cast<const int16_t*>(map.data), map.size / 2});
     gst_buffer_unmap(buffer, &map);

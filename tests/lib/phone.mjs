@@ -131,3 +131,18 @@ export function analyseTone(file, hz) {
     file: path.basename(file),
   };
 }
+
+/**
+ * Per-100 ms block classification of a recording: 'T' tone at hz (share > 0.5, RMS > 500),
+ * 'S' silence (RMS < 100), '?' anything else. Returns the string, e.g. "TTTTSSSSSTTT".
+ */
+export function toneTimeline(file, hz) {
+  const { rate, samples } = readWav(file);
+  const block = Math.round(rate / 10);
+  let out = '';
+  for (let off = 0; off + block <= samples.length; off += block) {
+    const t = toneShare(samples.subarray(off, off + block), rate, hz);
+    out += t.rms < 100 ? 'S' : t.share > 0.5 && t.rms > 500 ? 'T' : '?';
+  }
+  return out;
+}
