@@ -23,14 +23,14 @@ namespace {
 enum Exit : int {
   kOk = 0,
   kUsage = 1,
-  kConnectFailed = 2,     // bad URL, refused, TLS, WebSocket handshake, no answer
-  kSessionRefused = 3,    // the server refused the connection or the SIP registration failed
-  kCallFailed = 4,        // the call ended FAILED (info printed)
-  kCallBusy = 5,          // BUSY
+  kConnectFailed = 2,       // bad URL, refused, TLS, WebSocket handshake, no answer
+  kSessionRefused = 3,      // the server refused the connection or the SIP registration failed
+  kCallFailed = 4,          // the call ended FAILED (info printed)
+  kCallBusy = 5,            // BUSY
   kCallNotEstablished = 6,  // ended (FINISH) or timed out before ESTABLISHED
-  kNoIncomingCall = 7,    // --answer: nothing came within --timeout
-  kMediaFailed = 8,       // the media engine failed (ICE/DTLS, GStreamer, WAV file)
-  kSessionLost = 9,       // the session went away during the call
+  kNoIncomingCall = 7,      // --answer: nothing came within --timeout
+  kMediaFailed = 8,         // the media engine failed (ICE/DTLS, GStreamer, WAV file)
+  kSessionLost = 9,         // the session went away during the call
 };
 
 const char* kHelp = R"(callgate-phone: a terminal phone for callgate (WCS WebSocket protocol)
@@ -314,8 +314,10 @@ int main(int argc, char** argv) {
       auto now = Clock::now();
       if (established && !dtmfSent && now >= dtmfAt) {
         dtmfSent = true;
-        if (auto r = call->sendDtmf(args.dtmf, args.dtmfType); !r) say("dtmf error " + r.message());
-        else say("dtmf " + args.dtmf);
+        if (auto r = call->sendDtmf(args.dtmf, args.dtmfType); !r)
+          say("dtmf error " + r.message());
+        else
+          say("dtmf " + args.dtmf);
         continue;
       }
       if (established && hold == kHoldDue && now >= holdAt) {

@@ -13,7 +13,11 @@ constexpr auto kHangupGrace = std::chrono::seconds(5);
 }  // namespace
 
 Call::Impl::Impl(std::shared_ptr<Session::Impl> s, std::string callId, bool isIncoming, CallOptions o)
-    : session(std::move(s)), io(session->io), id(std::move(callId)), incoming(isIncoming), options(std::move(o)),
+    : session(std::move(s)),
+      io(session->io),
+      id(std::move(callId)),
+      incoming(isIncoming),
+      options(std::move(o)),
       hangupTimer(io) {
   callee = options.callee;
   visibleName = options.visibleName;
@@ -56,8 +60,8 @@ bool Call::Impl::startMedia() {
   }
   auto weak = weak_from_this();
   auto& ioRef = io;
-  auto created = session->mediaFactory->create(
-      options.media, [weak, &ioRef](MediaEvent event, const std::string& info) {
+  auto created =
+      session->mediaFactory->create(options.media, [weak, &ioRef](MediaEvent event, const std::string& info) {
         boost::asio::post(ioRef, [weak, event, info] {
           if (auto c = weak.lock()) c->onMedia(event, info);
         });
@@ -74,8 +78,9 @@ void Call::Impl::doCall() {
   if (last.status != CallStatus::New) return;
   auto st = session->last.status;
   if (st != SessionStatus::Established && st != SessionStatus::Registered) {
-    return terminate(CallStatus::Failed, 0, std::string("Invalid session state ") + toString(st) +
-                                                ": wait for ESTABLISHED or REGISTERED before calling");
+    return terminate(
+        CallStatus::Failed, 0,
+        std::string("Invalid session state ") + toString(st) + ": wait for ESTABLISHED or REGISTERED before calling");
   }
   session->calls[id] = shared_from_this();
   setStatus(CallStatus::Pending, 0, "");

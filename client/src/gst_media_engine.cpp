@@ -21,11 +21,11 @@ namespace {
 constexpr uint32_t kSampleRate = 8000;  // PCMU
 
 const char* const kRequiredElements[][2] = {
-    {"webrtcbin", "gstreamer1.0-plugins-bad"}, {"nicesrc", "gstreamer1.0-nice"},
-    {"dtlssrtpenc", "gstreamer1.0-plugins-bad"}, {"srtpenc", "gstreamer1.0-plugins-bad"},
+    {"webrtcbin", "gstreamer1.0-plugins-bad"},     {"nicesrc", "gstreamer1.0-nice"},
+    {"dtlssrtpenc", "gstreamer1.0-plugins-bad"},   {"srtpenc", "gstreamer1.0-plugins-bad"},
     {"audiotestsrc", "gstreamer1.0-plugins-base"}, {"mulawenc", "gstreamer1.0-plugins-good"},
-    {"rtppcmupay", "gstreamer1.0-plugins-good"}, {"rtppcmudepay", "gstreamer1.0-plugins-good"},
-    {"wavparse", "gstreamer1.0-plugins-good"}, {"appsink", "gstreamer1.0-plugins-base"},
+    {"rtppcmupay", "gstreamer1.0-plugins-good"},   {"rtppcmudepay", "gstreamer1.0-plugins-good"},
+    {"wavparse", "gstreamer1.0-plugins-good"},     {"appsink", "gstreamer1.0-plugins-base"},
 };
 
 std::string quoteForLaunch(const std::string& path) {
@@ -296,7 +296,8 @@ class GstMediaEngineFactory : public MediaEngineFactory {
       }
     } else {
       // Receive-only: a recvonly PCMU transceiver.
-      GstCaps* caps = gst_caps_from_string("application/x-rtp,media=audio,encoding-name=PCMU,payload=0,clock-rate=8000");
+      GstCaps* caps =
+          gst_caps_from_string("application/x-rtp,media=audio,encoding-name=PCMU,payload=0,clock-rate=8000");
       GstWebRTCRTPTransceiver* t = nullptr;
       g_signal_emit_by_name(state->webrtc, "add-transceiver", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &t);
       gst_caps_unref(caps);

@@ -86,9 +86,10 @@ std::string encodeCall(const std::string& callId, const std::string& caller, con
 std::string encodeAnswer(const std::string& callId, const std::string& sdp, const std::string& callee,
                          const Json& custom) {
   Json p = {
-      {"callId", callId},   {"incoming", true},         {"hasAudio", true}, {"hasVideo", false},
-      {"status", "PENDING"}, {"mediaProvider", "WebRTC"}, {"sdp", sdp},
-      {"custom", custom.is_object() ? custom : Json::object()},
+      {"callId", callId},    {"incoming", true},
+      {"hasAudio", true},    {"hasVideo", false},
+      {"status", "PENDING"}, {"mediaProvider", "WebRTC"},
+      {"sdp", sdp},          {"custom", custom.is_object() ? custom : Json::object()},
   };
   if (!callee.empty()) p["callee"] = callee;
   return encodeFrame("answer", p);

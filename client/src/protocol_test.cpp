@@ -21,7 +21,7 @@ TEST(ClientProtocol, ConnectionCarriesSipAccountLikeTheWebSdk) {
   EXPECT_EQ(p["appKey"], "defaultApp");
   EXPECT_EQ(p["sipLogin"], "1000");
   EXPECT_EQ(p["sipAuthenticationName"], "1000");  // empty => login
-  EXPECT_EQ(p["sipOutboundProxy"], "127.0.0.1");   // empty => domain
+  EXPECT_EQ(p["sipOutboundProxy"], "127.0.0.1");  // empty => domain
   EXPECT_EQ(p["sipPort"], "5070");
   EXPECT_EQ(p["sipRegisterRequired"], false);
   EXPECT_EQ(p["mediaProviders"], Json::array({"WebRTC"}));
@@ -104,8 +104,8 @@ TEST(ClientProtocol, CallUpdateCarriesStatusCodeAndReason) {
 }
 
 TEST(ClientProtocol, FailAndRemoteSdp) {
-  auto f = decodeFail(Json{{"apiMethod", "RegistrationStatusEvent"}, {"status", "FAILED"}, {"info", "403 Forbidden"},
-                           {"sipStatus", 403}});
+  auto f = decodeFail(Json{
+      {"apiMethod", "RegistrationStatusEvent"}, {"status", "FAILED"}, {"info", "403 Forbidden"}, {"sipStatus", 403}});
   ASSERT_TRUE(f);
   EXPECT_EQ(f->apiMethod, "RegistrationStatusEvent");
   EXPECT_EQ(f->sipStatus, 403);

@@ -2,8 +2,8 @@
 // Internals of Session and Call. Everything below runs on the SDK thread (io_), except the
 // small public getters, which read under mutex_.
 #include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <map>
@@ -52,7 +52,7 @@ struct Session::Impl : std::enable_shared_from_this<Session::Impl> {
   bool userDisconnect = false;
   std::string pendingFailInfo;  // a `fail` ConnectionStatusEvent explains the close that follows
   std::map<std::string, std::shared_ptr<Call::Impl>> calls;  // live calls by callId
-  std::map<std::string, std::string> remoteSdpCache;          // incoming offers before notifyIncomingCall
+  std::map<std::string, std::string> remoteSdpCache;         // incoming offers before notifyIncomingCall
   std::map<SessionStatus, StatusCallback> callbacks;
   StatusCallback anyCallback;
   IncomingCallCallback incomingCallback;

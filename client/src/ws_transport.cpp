@@ -1,5 +1,7 @@
 #include "ws_transport.hpp"
 
+#include <openssl/err.h>
+#include <openssl/x509.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -7,8 +9,6 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <openssl/err.h>
-#include <openssl/x509.h>
 
 #include <deque>
 #include <optional>
@@ -41,8 +41,13 @@ class WsConnection : public WsTransport, public std::enable_shared_from_this<WsC
  public:
   WsConnection(asio::io_context& io, ServerUrl url, std::chrono::milliseconds timeout, Handlers handlers,
                std::optional<asio::ssl::context> ssl)
-      : io_(io), url_(std::move(url)), timeout_(timeout), handlers_(std::move(handlers)), ssl_(std::move(ssl)),
-        resolver_(io), closeTimer_(io) {
+      : io_(io),
+        url_(std::move(url)),
+        timeout_(timeout),
+        handlers_(std::move(handlers)),
+        ssl_(std::move(ssl)),
+        resolver_(io),
+        closeTimer_(io) {
     if constexpr (kTls)
       ws_.emplace(io, *ssl_);
     else
@@ -53,7 +58,8 @@ class WsConnection : public WsTransport, public std::enable_shared_from_this<WsC
     auto self = this->shared_from_this();
     resolver_.async_resolve(url_.host, std::to_string(url_.port),
                             [self](error_code ec, tcp::resolver::results_type results) {
-                              if (ec) return self->fail("Cannot resolve host '" + self->url_.host + "': " + ec.message());
+                              if (ec)
+                                return self->fail("Cannot resolve host '" + self->url_.host + "': " + ec.message());
                               self->onResolved(results);
                             });
   }
@@ -115,7 +121,8 @@ class WsConnection : public WsTransport, public std::enable_shared_from_this<WsC
         if (ec) {
           // The verify result names the reason: "self-signed certificate", "Hostname mismatch".
           long verify = SSL_get_verify_result(self->ws_->next_layer().native_handle());
-          std::string detail = verify != X509_V_OK ? std::string(" (") + X509_verify_cert_error_string(verify) + ")" : "";
+          std::string detail =
+              verify != X509_V_OK ? std::string(" (") + X509_verify_cert_error_string(verify) + ")" : "";
           return self->fail("TLS handshake with " + self->url_.hostPort() + " failed: " + describe(ec) + detail +
                             (ec.category() == asio::error::get_ssl_category()
                                  ? " (trust the server's certificate with trustedCertificateFile / --trust-cert)"
@@ -237,7 +244,7 @@ std::shared_ptr<WsTransport> makeWsTransport(asio::io_context& io, ServerUrl url
     ctx.set_verify_mode(asio::ssl::verify_none);
   }
   return std::make_shared<WsConnection<beast::ssl_stream<beast::tcp_stream>>>(io, std::move(url), timeout,
-                                                                                std::move(handlers), std::move(ctx));
+                                                                              std::move(handlers), std::move(ctx));
 }
 
 }  // namespace callgate::client::detail

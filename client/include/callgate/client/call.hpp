@@ -16,10 +16,10 @@
 namespace callgate::client {
 
 struct CallOptions {
-  std::string callee;                              // "1001", "user@host" or a SIP URI
-  std::string visibleName;                         // display name in From; default sipLogin
+  std::string callee;                                   // "1001", "user@host" or a SIP URI
+  std::string visibleName;                              // display name in From; default sipLogin
   std::map<std::string, std::string> inviteParameters;  // extra INVITE headers
-  MediaConfig media;                               // constraints, source and sink
+  MediaConfig media;                                    // constraints, source and sink
 };
 
 struct CallEvent {

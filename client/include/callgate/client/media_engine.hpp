@@ -67,8 +67,7 @@ class MediaEngine {
 class MediaEngineFactory {
  public:
   virtual ~MediaEngineFactory() = default;
-  virtual Result<std::unique_ptr<MediaEngine>> create(const MediaConfig& config,
-                                                      MediaEngine::EventCallback events) = 0;
+  virtual Result<std::unique_ptr<MediaEngine>> create(const MediaConfig& config, MediaEngine::EventCallback events) = 0;
 };
 
 // The GStreamer webrtcbin engine, or an Error naming what is missing (plugins).
