@@ -134,9 +134,9 @@ TEST(ClientSession, ConnectsRegistersAndAnswersPings) {
   ScriptedServer server([&](Ws& ws) {
     connection = readFrame(ws);
     sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-1"}}}));
-    sendFrame(ws, "registered", Json::array({Json::object()}));
     sendFrame(ws, "ping", Json::array({nullptr}));
     pong = readFrame(ws);
+    sendFrame(ws, "registered", Json::array({Json::object()}));
     readFrame(ws);  // until the client closes
   });
   Events<SessionEvent> events;

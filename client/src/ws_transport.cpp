@@ -78,6 +78,7 @@ class WsConnection : public WsTransport, public std::enable_shared_from_this<WsC
       beast::get_lowest_layer(*ws_).close();
       return finish(false, "Disconnected by the client");
     }
+    // Bounded: a server that neither reads nor answers the close is dropped after 2 s.
     auto self = this->shared_from_this();
     closeTimer_.expires_after(std::chrono::seconds(2));
     closeTimer_.async_wait([self](error_code ec) {
@@ -86,13 +87,20 @@ class WsConnection : public WsTransport, public std::enable_shared_from_this<WsC
         self->finish(false, "Disconnected by the client");
       }
     });
+    // Beast allows one write-type operation at a time and a close is one: frames already
+    // queued (a hangup just before a disconnect) go out first, then the close.
+    if (queue_.empty()) startClose();
+  }
+
+ private:
+  void startClose() {
+    auto self = this->shared_from_this();
     ws_->async_close(websocket::close_code::normal, [self](error_code) {
       self->closeTimer_.cancel();
       self->finish(false, "Disconnected by the client");
     });
   }
 
- private:
   static constexpr bool kTls = !std::is_same_v<NextLayer, beast::tcp_stream>;
 
   void onResolved(const tcp::resolver::results_type& results) {
@@ -175,12 +183,12 @@ class WsConnection : public WsTransport, public std::enable_shared_from_this<WsC
   void writeNext() {
     auto self = this->shared_from_this();
     ws_->async_write(asio::buffer(queue_.front()), [self](error_code ec, size_t) {
-      if (ec) {
-        if (self->closing_) return;
-        return self->fail("WebSocket write failed: " + ec.message());
-      }
+      if (ec) return self->fail("WebSocket write failed: " + ec.message());
       self->queue_.pop_front();
-      if (!self->queue_.empty() && !self->closing_) self->writeNext();
+      if (!self->queue_.empty())
+        self->writeNext();
+      else if (self->closing_ && !self->done_)
+        self->startClose();
     });
   }
 
