@@ -3,6 +3,8 @@
 //  - nothing listening: exit 2, "Connection refused";
 //  - registration refused (sipp registrar answers 403): session FAILED with the SIP reason,
 //    exit 3;
+//  - --call with --answer: usage error, exit 1; --answer with nobody calling: exit 7 after
+//    --timeout;
 //  - a call to a phone that answers 486: BUSY, exit 5.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -34,6 +36,15 @@ test('SDK failure paths: bad URL, refused, registration 403, busy', async () => 
     assert.match(forbidden.result, /SIP registration failed: .*403/, forbidden.out);
     assert.ok(forbidden.lines.includes('session ESTABLISHED'), forbidden.out);
     await registrar.result(10000);
+
+    const usage = await runPhone(ctx.procs, ['--url', `ws://${LOOPBACK}:${ports.ws}`, '--call', '1', '--answer'], { name: 'phone-usage', timeoutMs: 5000 });
+    assert.equal(usage.code, 1, usage.out);
+    assert.match(usage.out, /--call and --answer exclude each other/, usage.out);
+
+    const nobody = await runPhone(ctx.procs, ['--url', `ws://${LOOPBACK}:${ports.ws}`, '--login', '1000', '--domain', LOOPBACK,
+      '--register', '0', '--answer', '--timeout', '1'], { name: 'phone-nocall', timeoutMs: 5000 });
+    assert.equal(nobody.code, 7, nobody.out);
+    assert.ok(nobody.elapsedMs < 4000, `gave up after ${nobody.elapsedMs} ms`);
 
     const busyPhone = await startSipp(ctx.procs, { scenario: 'uas_busy.xml', port: ports.peer2, service: '2000' });
     const busy = await runPhone(ctx.procs, ['--url', `ws://${LOOPBACK}:${ports.ws}`, '--login', '1000', '--domain', LOOPBACK,
