@@ -3,6 +3,8 @@
 // echoes RTP (-rtp_echo); the phone sends a 1 kHz tone and RFC 2833 DTMF, hangs up after
 // 3 s. Checks: RING then ESTABLISHED then FINISH, exit 0, sipp saw INVITE/ACK/BYE (its
 // scenario passes), and the tone came back through sipp's echo (Goertzel on the recording).
+// Second test: --dtmf 4# --dtmf-type info gives two in-dialog INFOs application/dtmf "4", "#"
+// in that order (uas_answer_dtmf_info_sdk.xml checks type, body and order).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -41,6 +43,25 @@ test('SDK: call through a sipp phone that echoes RTP; RING, ESTABLISHED, tone ba
     const a = analyseTone(wav, 1000);
     assert.ok(a.toneBlocks >= a.blocks * 0.5, `1 kHz in ${a.toneBlocks}/${a.blocks} blocks: ${JSON.stringify(a)}`);
     assert.ok(a.otherShare < 0.05, `control 1.5 kHz share ${a.otherShare}: ${JSON.stringify(a)}`);
+    assertRunning(callgate);
+  });
+});
+
+test('SDK: DTMF as SIP INFO reaches the phone in order', async () => {
+  const ctx = testContext('sdk_sipp_dtmf_info');
+  await ctx.run(async () => {
+    const sipp = await startSipp(ctx.procs, {
+      scenario: 'uas_answer_dtmf_info_sdk.xml', port: ports.peer, mediaPort: ports.media, service: '2000',
+    });
+    const callgate = await startCallgate(ctx.procs, ports);
+    const r = await runPhone(ctx.procs, [
+      '--url', `ws://${LOOPBACK}:${ports.ws}`, '--login', '1000', '--domain', LOOPBACK, '--outbound-proxy', LOOPBACK,
+      '--port', String(ports.peer), '--register', '0', '--call', '2000', '--silence',
+      '--dtmf', '4#', '--dtmf-type', 'info', '--duration', '2.5', '--timeout', '10',
+    ]);
+    assert.equal(r.code, 0, `callgate-phone exit ${r.code}: ${r.result}\n${r.out}`);
+    const s = await expectSippSuccess(sipp);
+    assert.equal((s.flow.match(/^<- INFO /gm) ?? []).length, 2, `two INFOs:\n${s.flow}`);
     assertRunning(callgate);
   });
 });
