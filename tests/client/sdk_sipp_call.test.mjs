@@ -4,7 +4,8 @@
 // 3 s. Checks: RING then ESTABLISHED then FINISH, exit 0, sipp saw INVITE/ACK/BYE (its
 // scenario passes), and the tone came back through sipp's echo (Goertzel on the recording).
 // Second test: --dtmf 4# --dtmf-type info gives two in-dialog INFOs application/dtmf "4", "#"
-// in that order (uas_answer_dtmf_info_sdk.xml checks type, body and order).
+// in that order (uas_answer_dtmf_info_sdk.xml checks type, body and order). Third: the
+// phone hangs up (uas_answer_then_bye.xml) -> FINISH and exit 0 before --duration.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -62,6 +63,26 @@ test('SDK: DTMF as SIP INFO reaches the phone in order', async () => {
     assert.equal(r.code, 0, `callgate-phone exit ${r.code}: ${r.result}\n${r.out}`);
     const s = await expectSippSuccess(sipp);
     assert.equal((s.flow.match(/^<- INFO /gm) ?? []).length, 2, `two INFOs:\n${s.flow}`);
+    assertRunning(callgate);
+  });
+});
+
+test('SDK: the phone hangs up (BYE) -> FINISH long before --duration, exit 0', async () => {
+  const ctx = testContext('sdk_sipp_remote_bye');
+  await ctx.run(async () => {
+    const sipp = await startSipp(ctx.procs, {
+      scenario: 'uas_answer_then_bye.xml', port: ports.peer, mediaPort: ports.media, rtpEcho: true, service: '2000',
+    });
+    const callgate = await startCallgate(ctx.procs, ports);
+    const r = await runPhone(ctx.procs, [
+      '--url', `ws://${LOOPBACK}:${ports.ws}`, '--login', '1000', '--domain', LOOPBACK, '--outbound-proxy', LOOPBACK,
+      '--port', String(ports.peer), '--register', '0', '--call', '2000', '--silence', '--duration', '30', '--timeout', '10',
+    ]);
+    assert.equal(r.code, 0, `callgate-phone exit ${r.code}: ${r.result}\n${r.out}`);
+    assert.match(r.result, /^result 0 FINISH/, r.out);
+    assert.ok(!r.lines.includes('hangup'), 'the phone did not hang up itself');
+    assert.ok(r.elapsedMs < 10000, `ended after ${r.elapsedMs} ms (sipp hangs up 3 s after answering)`);
+    await expectSippSuccess(sipp);
     assertRunning(callgate);
   });
 });
