@@ -120,8 +120,16 @@ void onDescriptionCreated(GstPromise* promise, gpointer data, const char* field)
   ctx->sdpDone(std::move(sdp));
 }
 
-void onOfferCreated(GstPromise* p, gpointer d) { onDescriptionCreated(p, d, "offer"); }
-void onAnswerCreated(GstPromise* p, gpointer d) { onDescriptionCreated(p, d, "answer"); }
+// The change func owns the promise's last reference (webrtcbin's convention); dropping it
+// frees the PromiseContext through deleteContext.
+void onOfferCreated(GstPromise* p, gpointer d) {
+  onDescriptionCreated(p, d, "offer");
+  gst_promise_unref(p);
+}
+void onAnswerCreated(GstPromise* p, gpointer d) {
+  onDescriptionCreated(p, d, "answer");
+  gst_promise_unref(p);
+}
 
 GstFlowReturn onSample(GstAppSink* sink, gpointer data) {
   auto* state = static_cast<State*>(data);
