@@ -13,6 +13,9 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers for tests
   kamailio sip-tester chromium iproute2 openssl procps rtpengine-daemon baresip-core
+  # C++ client SDK media engine (client/, GStreamer webrtcbin)
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-nice
 )
 
 missing=()

@@ -1,0 +1,263 @@
+// Session and Call against a scripted in-process WebSocket server (Beast, loopback) and a
+// fake media engine: the status mapping of the WCS server messages, end to end through the
+// SDK's real transport and threads.
+#include <gtest/gtest.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <nlohmann/json.hpp>
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "callgate/client/client.hpp"
+
+namespace callgate::client {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+using Json = nlohmann::json;
+using Ws = beast::websocket::stream<tcp::socket>;
+
+// One-connection WebSocket server running `script` on its own thread.
+class ScriptedServer {
+ public:
+  explicit ScriptedServer(std::function<void(Ws&)> script)
+      : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+    thread_ = std::thread([this, script = std::move(script)] {
+      try {
+        tcp::socket socket(io_);
+        acceptor_.accept(socket);
+        Ws ws(std::move(socket));
+        ws.accept();
+        script(ws);
+      } catch (const std::exception& e) {
+        error_ = e.what();
+      }
+    });
+  }
+  ~ScriptedServer() {
+    if (thread_.joinable()) thread_.join();
+  }
+  std::string url() const { return "ws://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()); }
+  std::string error() const { return error_; }
+
+ private:
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::thread thread_;
+  std::string error_;
+};
+
+Json readFrame(Ws& ws) {
+  beast::flat_buffer buffer;
+  ws.read(buffer);
+  return Json::parse(beast::buffers_to_string(buffer.data()));
+}
+
+void sendFrame(Ws& ws, const std::string& message, Json data) {
+  ws.text(true);
+  ws.write(asio::buffer(Json{{"message", message}, {"data", std::move(data)}}.dump()));
+}
+
+template <class T>
+class Events {
+ public:
+  void push(T e) {
+    std::lock_guard lock(m_);
+    q_.push_back(std::move(e));
+    cv_.notify_all();
+  }
+  // Waits for the event matching pred, up to 3 s.
+  std::optional<T> waitFor(std::function<bool(const T&)> pred) {
+    std::unique_lock lock(m_);
+    std::optional<T> hit;
+    cv_.wait_for(lock, std::chrono::seconds(3), [&] {
+      for (auto& e : q_)
+        if (pred(e)) {
+          hit = e;
+          return true;
+        }
+      return false;
+    });
+    return hit;
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<T> q_;
+};
+
+// Media engine that offers a fixed SDP and records the answer it got.
+struct FakeMedia : MediaEngine {
+  std::shared_ptr<std::string> answer;
+  void createOffer(SdpCallback done) override { done(std::string("v=0 fake-offer")); }
+  void createAnswer(const std::string&, SdpCallback done) override { done(std::string("v=0 fake-answer")); }
+  void setRemoteDescription(const std::string& sdp, DoneCallback done) override {
+    *answer = sdp;
+    done({});
+  }
+  void close() override {}
+};
+struct FakeMediaFactory : MediaEngineFactory {
+  std::shared_ptr<std::string> answer = std::make_shared<std::string>();
+  Result<std::unique_ptr<MediaEngine>> create(const MediaConfig&, MediaEngine::EventCallback) override {
+    auto m = std::make_unique<FakeMedia>();
+    m->answer = answer;
+    return std::unique_ptr<MediaEngine>(std::move(m));
+  }
+};
+
+SessionOptions account(const std::string& url, std::shared_ptr<MediaEngineFactory> media = nullptr) {
+  SessionOptions o;
+  o.urlServer = url;
+  o.sipLogin = "1000";
+  o.sipPassword = "1234";
+  o.sipDomain = "127.0.0.1";
+  o.mediaEngineFactory = std::move(media);
+  return o;
+}
+
+auto statusIs(SessionStatus s) {
+  return [s](const SessionEvent& e) { return e.status == s; };
+}
+
+TEST(ClientSession, ConnectsRegistersAndAnswersPings) {
+  Json connection, pong;
+  ScriptedServer server([&](Ws& ws) {
+    connection = readFrame(ws);
+    sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-1"}}}));
+    sendFrame(ws, "ping", Json::array({nullptr}));
+    pong = readFrame(ws);
+    sendFrame(ws, "registered", Json::array({Json::object()}));
+    readFrame(ws);  // until the client closes
+  });
+  Events<SessionEvent> events;
+  auto session = Session::create(account(server.url()));
+  session->onAnyStatus([&](const SessionEvent& e) { events.push(e); });
+  ASSERT_TRUE(session->connect());
+  ASSERT_TRUE(events.waitFor(statusIs(SessionStatus::Connected)));
+  ASSERT_TRUE(events.waitFor(statusIs(SessionStatus::Established)));
+  ASSERT_TRUE(events.waitFor(statusIs(SessionStatus::Registered)));
+  EXPECT_EQ(session->authToken(), "tok-1");
+  session->disconnect();
+  ASSERT_TRUE(events.waitFor(statusIs(SessionStatus::Disconnected)));
+  session.reset();
+  EXPECT_EQ(connection["message"], "connection");
+  EXPECT_EQ(connection["data"][0]["sipLogin"], "1000");
+  EXPECT_EQ(pong["message"], "pong");
+}
+
+TEST(ClientSession, RegistrationFailureIsFailedWithTheReason) {
+  ScriptedServer server([&](Ws& ws) {
+    readFrame(ws);
+    sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}}}));
+    sendFrame(ws, "fail",
+              Json::array({{{"apiMethod", "RegistrationStatusEvent"},
+                            {"status", "FAILED"},
+                            {"info", "403 Forbidden"},
+                            {"sipStatus", 403}}}));
+    try {
+      readFrame(ws);
+    } catch (...) {
+    }
+  });
+  Events<SessionEvent> events;
+  auto session = Session::create(account(server.url()));
+  session->onAnyStatus([&](const SessionEvent& e) { events.push(e); });
+  ASSERT_TRUE(session->connect());
+  auto failed = events.waitFor(statusIs(SessionStatus::Failed));
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->info, "SIP registration failed: 403 Forbidden");
+}
+
+TEST(ClientSession, ServerRefusalIsFailedWithTheReason) {
+  ScriptedServer server([&](Ws& ws) {
+    readFrame(ws);
+    sendFrame(ws, "fail",
+              Json::array({{{"apiMethod", "ConnectionStatusEvent"},
+                            {"status", "FAILED"},
+                            {"info", "Invalid SIP login: character ' ' not allowed"}}}));
+    ws.close(beast::websocket::close_code::normal);
+  });
+  Events<SessionEvent> events;
+  auto session = Session::create(account(server.url()));
+  session->onAnyStatus([&](const SessionEvent& e) { events.push(e); });
+  ASSERT_TRUE(session->connect());
+  auto failed = events.waitFor(statusIs(SessionStatus::Failed));
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->info, "Connection refused by the server: Invalid SIP login: character ' ' not allowed");
+}
+
+TEST(ClientCall, OutgoingStatusesSdpAndBusyWithCode) {
+  Json call;
+  ScriptedServer server([&](Ws& ws) {
+    readFrame(ws);
+    sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}}}));
+    call = readFrame(ws);
+    const std::string id = call["data"][0]["callId"];
+    sendFrame(ws, "notifyTryingResponse", Json::array({{{"callId", id}, {"status", "TRYING"}}}));
+    sendFrame(ws, "ring", Json::array({{{"callId", id}, {"status", "RING"}, {"sipStatus", 180}}}));
+    sendFrame(ws, "setRemoteSDP", Json::array({id, "v=0 server-answer", true}));
+    sendFrame(ws, "talk", Json::array({{{"callId", id}, {"status", "ESTABLISHED"}, {"sipStatus", 200}}}));
+    sendFrame(ws, "finish",
+              Json::array({{{"callId", id}, {"status", "BUSY"}, {"sipStatus", 486}, {"info", "Busy Here"}}}));
+    try {
+      readFrame(ws);
+    } catch (...) {
+    }
+  });
+  auto media = std::make_shared<FakeMediaFactory>();
+  Events<SessionEvent> sessionEvents;
+  Events<CallEvent> callEvents;
+  auto session = Session::create(account(server.url(), media));
+  session->onAnyStatus([&](const SessionEvent& e) { sessionEvents.push(e); });
+  ASSERT_TRUE(session->connect());
+  ASSERT_TRUE(sessionEvents.waitFor(statusIs(SessionStatus::Established)));
+
+  CallOptions options;
+  options.callee = "2000";
+  auto c = session->createCall(options);
+  c->onAnyStatus([&](const CallEvent& e) { callEvents.push(e); });
+  ASSERT_TRUE(c->call());
+  auto busy = callEvents.waitFor([](const CallEvent& e) { return isTerminal(e.status); });
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(busy->status, CallStatus::Busy);
+  EXPECT_EQ(busy->sipStatus, 486);
+  EXPECT_EQ(busy->info, "Busy Here");
+  for (auto s : {CallStatus::Pending, CallStatus::Trying, CallStatus::Ring, CallStatus::Established})
+    EXPECT_TRUE(callEvents.waitFor([s](const CallEvent& e) { return e.status == s; })) << toString(s);
+  EXPECT_EQ(*media->answer, "v=0 server-answer");
+  EXPECT_EQ(c->status(), CallStatus::Busy);
+  EXPECT_FALSE(c->hangup());  // already ended: an error value, not an exception
+  session.reset();
+  EXPECT_EQ(call["data"][0]["sdp"], "v=0 fake-offer");
+  EXPECT_EQ(call["data"][0]["callee"], "2000");
+  EXPECT_EQ(call["data"][0]["caller"], "1000");
+}
+
+TEST(ClientCall, CallBeforeTheSessionIsUpFails) {
+  auto session = Session::create(account("ws://127.0.0.1:1", std::make_shared<FakeMediaFactory>()));
+  CallOptions options;
+  options.callee = "2000";
+  auto c = session->createCall(options);
+  Events<CallEvent> events;
+  c->onAnyStatus([&](const CallEvent& e) { events.push(e); });
+  ASSERT_TRUE(c->call());
+  auto failed = events.waitFor([](const CallEvent& e) { return e.status == CallStatus::Failed; });
+  ASSERT_TRUE(failed);
+  EXPECT_NE(failed->info.find("Invalid session state PENDING"), std::string::npos) << failed->info;
+  EXPECT_FALSE(c->sendDtmf("1x"));
+  CallOptions empty;
+  EXPECT_EQ(session->createCall(empty)->call().message(), "No callee: set CallOptions::callee");
+}
+
+}  // namespace
+}  // namespace callgate::client
