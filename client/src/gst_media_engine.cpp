@@ -279,6 +279,13 @@ class GstMediaEngineFactory : public MediaEngineFactory {
       static std::atomic<unsigned> probes{0};
       state->echoProbe = "callgate_echo_probe" + std::to_string(probes++);
     }
+    if (config.local.audio && config.source.kind == AudioSource::Kind::WavFile) {
+      // The send branch starts only once the codec is negotiated: say it now.
+      if (std::FILE* f = std::fopen(config.source.path.c_str(), "rb"))
+        std::fclose(f);
+      else
+        return Error{"cannot read the WAV file '" + config.source.path + "'"};
+    }
     if (audio && config.sink.kind == AudioSink::Kind::WavFile) {
       if (auto r = state->wav.open(config.sink.path, config.sink.sampleRate ? config.sink.sampleRate : 8000, 1); !r)
         return Error{r.message()};
