@@ -48,18 +48,36 @@ const char* packageOf(const std::string& element) {
       {"autovideosink", "gstreamer1.0-plugins-good"}, {"mulawenc", "gstreamer1.0-plugins-good"},
       {"mulawdec", "gstreamer1.0-plugins-good"},     {"alawenc", "gstreamer1.0-plugins-good"},
       {"alawdec", "gstreamer1.0-plugins-good"},      {"wavparse", "gstreamer1.0-plugins-good"},
+      {"opusenc", "gstreamer1.0-plugins-base"},      {"opusdec", "gstreamer1.0-plugins-base"},
+      {"audioconvert", "gstreamer1.0-plugins-base"}, {"audioresample", "gstreamer1.0-plugins-base"},
+      {"audiotestsrc", "gstreamer1.0-plugins-base"}, {"appsink", "gstreamer1.0-plugins-base"},
+      {"videotestsrc", "gstreamer1.0-plugins-base"}, {"videoconvert", "gstreamer1.0-plugins-base"},
+      {"videoscale", "gstreamer1.0-plugins-base"},   {"videorate", "gstreamer1.0-plugins-base"},
   };
   for (auto& [e, p] : kPackages) {
     if (element == e) return p;
   }
   if (element.rfind("rtp", 0) == 0) return "gstreamer1.0-plugins-good";
-  return "gstreamer1.0-plugins-base";
+  return nullptr;
+}
+
+std::string missingText(const std::string& element) {
+  const char* package = packageOf(element);
+  return "GStreamer element '" + element + "' missing: " +
+         (package ? std::string("install ") + package : std::string("misspelt, or its plugin is not installed"));
 }
 
 // H.264 goes through openh264 (gst-plugins-bad, Debian main), so no gst-plugins-ugly
 // (x264) or libav is needed.
 bool hasH264(const HasElement& has) {
   return has("openh264enc") && has("openh264dec") && has("h264parse") && has("rtph264pay") && has("rtph264depay");
+}
+
+// An element setting may carry properties ("pulsesrc buffer-time=20000"): the factory is
+// its first word.
+std::string factoryOf(const std::string& element, const char* fallback) {
+  if (element.empty()) return fallback;
+  return element.substr(0, element.find_first_of(" !"));
 }
 
 std::string withDevice(const std::string& element, const std::string& fallback, const std::string& device) {
@@ -273,7 +291,7 @@ EchoCancelPlan planEchoCancellation(const MediaConfig& config, const HasElement&
   for (const char* e : {"webrtcdsp", "webrtcechoprobe"}) {
     if (!has(e)) {
       plan.note = std::string("echo cancellation off: GStreamer element '") + e + "' missing (install " +
-                  packageOf(e) + ")";
+                  packageOf(e) + ")";  // both are in the table
       return plan;
     }
   }
@@ -287,7 +305,7 @@ std::string missingElement(const MediaConfig& config, const HasElement& has) {
   if (config.local.audio || config.remote.audio) {
     if (config.sink.kind == AudioSink::Kind::WavFile) need.push_back("appsink");
     if (config.sink.kind == AudioSink::Kind::Device)
-      need.push_back(config.sink.element.empty() ? "autoaudiosink" : config.sink.element);
+      need.push_back(factoryOf(config.sink.element, "autoaudiosink"));
     switch (config.source.kind) {
       case AudioSource::Kind::Tone:
       case AudioSource::Kind::Silence:
@@ -297,7 +315,7 @@ std::string missingElement(const MediaConfig& config, const HasElement& has) {
         need.insert(need.end(), {"filesrc", "wavparse", "clocksync"});
         break;
       case AudioSource::Kind::Device:
-        need.push_back(config.source.element.empty() ? "autoaudiosrc" : config.source.element);
+        need.push_back(factoryOf(config.source.element, "autoaudiosrc"));
         break;
     }
     bool anyCodec = false;
@@ -322,15 +340,15 @@ std::string missingElement(const MediaConfig& config, const HasElement& has) {
     if (config.local.video) {
       need.push_back(config.videoSource.kind == VideoSource::Kind::TestPattern
                          ? "videotestsrc"
-                         : (config.videoSource.element.empty() ? "v4l2src" : config.videoSource.element));
+                         : factoryOf(config.videoSource.element, "v4l2src"));
     }
     if (config.videoSink.kind == VideoSink::Kind::Device)
-      need.push_back(config.videoSink.element.empty() ? "autovideosink" : config.videoSink.element);
+      need.push_back(factoryOf(config.videoSink.element, "autovideosink"));
     if (videoOffer(config.videoCodecs, has).empty()) need.push_back("vp8enc");
     need.insert(need.end(), {"rtpvp8pay", "rtpvp8depay"});
   }
   for (const auto& e : need) {
-    if (!has(e)) return "GStreamer element '" + e + "' missing: install " + packageOf(e);
+    if (!has(e)) return missingText(e);
   }
   return "";
 }

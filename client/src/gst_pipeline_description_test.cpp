@@ -195,9 +195,13 @@ TEST(GstPipelineDescription, MissingElementsNameTheirPackage) {
   EXPECT_EQ(missingElement(c, only({"vp8enc", "openh264enc"})),
             "GStreamer element 'vp8enc' missing: install gstreamer1.0-plugins-good");
   c.source.kind = AudioSource::Kind::Device;
-  c.source.element = "pulsesrc";
+  c.source.element = "pulsesrc buffer-time=20000";
   EXPECT_EQ(missingElement(c, only({"pulsesrc"})),
             "GStreamer element 'pulsesrc' missing: install gstreamer1.0-pulseaudio");
+  EXPECT_EQ(missingElement(c, kAll), "");
+  c.source.element = "nosuchsrc";
+  EXPECT_EQ(missingElement(c, only({"nosuchsrc"})),
+            "GStreamer element 'nosuchsrc' missing: misspelt, or its plugin is not installed");
 }
 
 TEST(GstPipelineDescription, BundleOnlyMediaGetAPortForCallgate) {

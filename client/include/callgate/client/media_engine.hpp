@@ -38,8 +38,9 @@ struct AudioSource {
   double toneHz = 1000;  // Kind::Tone
   double toneVolume = 0.3;
   std::string path;  // Kind::WavFile (any PCM WAV, resampled; played once, then silence)
-  // Kind::Device: a GStreamer capture element (default autoaudiosrc; e.g. pulsesrc, alsasrc)
-  // and, when not empty, the value of its `device` property (e.g. "hw:1" for alsasrc).
+  // Kind::Device: a GStreamer capture element (default autoaudiosrc; e.g. pulsesrc, alsasrc),
+  // optionally with properties in gst-launch syntax ("pulsesrc buffer-time=20000"), and,
+  // when not empty, the value of its `device` property (e.g. "hw:1" for alsasrc).
   std::string element;
   std::string device;
 };
@@ -50,8 +51,8 @@ struct AudioSink {
   Kind kind = Kind::Null;
   std::string path;          // Kind::WavFile: 16-bit mono PCM at sampleRate
   uint32_t sampleRate = 8000;  // Kind::WavFile: whatever the codec, audio is resampled to this
-  // Kind::Device: a GStreamer playback element (default autoaudiosink; e.g. pulsesink) and
-  // optionally its `device` property.
+  // Kind::Device: a GStreamer playback element (default autoaudiosink; e.g. pulsesink; as
+  // for AudioSource::element, properties may follow its name) and optionally its `device`.
   std::string element;
   std::string device;
 };
