@@ -24,6 +24,9 @@ const char* const kMediaHelp = R"(Media:
   --camera DEV            send a V4L2 camera (e.g. /dev/video0); implies --video
   --video-window          show received video (autovideosink)
   --keyframe-request SEC  ask the far end for a key frame (RTCP PLI) SEC s after ESTABLISHED
+  After a call, before the result line: "media audio <sent codec> received <codec> samples N
+  [aec]" and, with video, "media video <codec> sent N key N requests-in N received N
+  requests-out N".
 )";
 
 namespace {
