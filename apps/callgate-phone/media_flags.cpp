@@ -23,6 +23,7 @@ const char* const kMediaHelp = R"(Media:
   --video-pattern NAME    videotestsrc pattern (smpte, ball, snow, ...)
   --camera DEV            send a V4L2 camera (e.g. /dev/video0); implies --video
   --video-window          show received video (autovideosink)
+  --video-record FILE.mkv write received video (as received, Matroska); implies --video
   --keyframe-request SEC  ask the far end for a key frame (RTCP PLI) SEC s after ESTABLISHED
   After a call, before the result line: "media audio <sent codec> received <codec> samples N
   [aec]" and, with video, "media video <codec> sent N key N requests-in N received N
@@ -78,7 +79,7 @@ bool parseMediaFlag(int argc, char** argv, int& i, MediaConfig& media, MediaFlag
   }
   static const char* const kWithValue[] = {"--codec",           "--wav-rate",       "--mic-element", "--mic-device",
                                            "--speaker-element", "--speaker-device", "--video-codec", "--video-pattern",
-                                           "--camera",          "--keyframe-request"};
+                                           "--camera",          "--keyframe-request", "--video-record"};
   bool known = false;
   for (const char* f : kWithValue) known = known || flag == f;
   if (!known) return false;
@@ -116,6 +117,10 @@ bool parseMediaFlag(int argc, char** argv, int& i, MediaConfig& media, MediaFlag
     media.local.video = media.remote.video = true;
     media.videoSource.kind = VideoSource::Kind::Device;
     media.videoSource.device = v;
+  } else if (flag == "--video-record") {
+    media.local.video = media.remote.video = true;
+    media.videoSink.kind = VideoSink::Kind::File;
+    media.videoSink.path = v;
   } else if (flag == "--keyframe-request") {
     auto n = positive(v);
     if (!n)

@@ -42,7 +42,7 @@ const char* packageOf(const std::string& element) {
       {"h264parse", "gstreamer1.0-plugins-bad"},     {"x264enc", "gstreamer1.0-plugins-ugly"},
       {"avdec_h264", "gstreamer1.0-libav"},          {"vp8enc", "gstreamer1.0-plugins-good"},
       {"vp8dec", "gstreamer1.0-plugins-good"},       {"v4l2src", "gstreamer1.0-plugins-good"},
-      {"pulsesrc", "gstreamer1.0-pulseaudio"},       {"pulsesink", "gstreamer1.0-pulseaudio"},
+      {"pulsesrc", "gstreamer1.0-pulseaudio"},       {"matroskamux", "gstreamer1.0-plugins-good"},       {"pulsesink", "gstreamer1.0-pulseaudio"},
       {"alsasrc", "gstreamer1.0-alsa"},              {"alsasink", "gstreamer1.0-alsa"},
       {"autoaudiosrc", "gstreamer1.0-plugins-good"}, {"autoaudiosink", "gstreamer1.0-plugins-good"},
       {"autovideosink", "gstreamer1.0-plugins-good"}, {"mulawenc", "gstreamer1.0-plugins-good"},
@@ -344,6 +344,7 @@ std::string missingElement(const MediaConfig& config, const HasElement& has) {
     }
     if (config.videoSink.kind == VideoSink::Kind::Device)
       need.push_back(factoryOf(config.videoSink.element, "autovideosink"));
+    if (config.videoSink.kind == VideoSink::Kind::File) need.insert(need.end(), {"tee", "matroskamux", "filesink"});
     if (videoOffer(config.videoCodecs, has).empty()) need.push_back("vp8enc");
     need.insert(need.end(), {"rtpvp8pay", "rtpvp8depay"});
   }
@@ -454,6 +455,14 @@ std::string videoReceiveBin(const RtpFormat& f, const VideoSink& sink) {
     d += "rtph264depay request-keyframe=true wait-for-keyframe=true ! h264parse ! openh264dec";
   else
     d += "rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec";
+  if (sink.kind == VideoSink::Kind::File) {
+    // The encoded frames go to the file as they are; the decoder branch still counts them.
+    const bool h264 = upper(f.encodingName) == "H264";
+    d.insert(d.find(h264 ? " ! h264parse ! openh264dec" : " ! vp8dec"),
+             std::string(" ! tee name=vt ! queue") + (h264 ? " ! h264parse" : "") +
+                 " ! matroskamux streamable=true ! filesink location=" + quoteForLaunch(sink.path) +
+                 " vt. ! queue");
+  }
   d += " ! videoconvert ! ";
   if (sink.kind == VideoSink::Kind::Device)
     return d + withDevice(sink.element, "autovideosink", sink.device) + " name=vsink sync=false";

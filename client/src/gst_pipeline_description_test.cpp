@@ -161,7 +161,15 @@ TEST(GstPipelineDescription, VideoBranchesAnswerKeyFrameRequests) {
   const auto recv = videoReceiveBin(vp8, VideoSink{});
   EXPECT_NE(recv.find("rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec"), std::string::npos);
   EXPECT_NE(recv.find("fakesink name=vsink"), std::string::npos);
+  VideoSink file;
+  file.kind = VideoSink::Kind::File;
+  file.path = "/tmp/v.mkv";
+  EXPECT_EQ(videoReceiveBin(vp8, file),
+            "queue ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! tee name=vt ! queue ! matroskamux "
+            "streamable=true ! filesink location=\"/tmp/v.mkv\" vt. ! queue ! vp8dec ! videoconvert ! fakesink "
+            "name=vsink sync=false async=false");
   auto h264 = videoOffer({VideoCodec::H264}, kAll).front();
+  EXPECT_NE(videoReceiveBin(h264, file).find("tee name=vt ! queue ! h264parse ! matroskamux"), std::string::npos);
   EXPECT_NE(videoSendBin(pattern, h264).find("openh264enc name=venc"), std::string::npos);
   EXPECT_NE(videoReceiveBin(h264, VideoSink{}).find("h264parse ! openh264dec"), std::string::npos);
 }

@@ -78,10 +78,14 @@ struct VideoSource {
 // What the local side does with received video. Decoded frames are always counted
 // (MediaStats::videoFramesReceived).
 struct VideoSink {
-  enum class Kind { Null, Device };
+  enum class Kind { Null, Device, File };
   Kind kind = Kind::Null;
   std::string element;  // Kind::Device: default autovideosink (a window)
   std::string device;
+  // Kind::File: a Matroska file (.mkv) of the received stream as it arrived (VP8 / H.264,
+  // not re-encoded), written in streaming mode: playable without EOS, but without an index
+  // or duration.
+  std::string path;
 };
 
 // Mirrors the Web SDK's constraints {audio, video}.
