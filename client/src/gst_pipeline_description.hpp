@@ -1,7 +1,7 @@
 #pragma once
 // What the GStreamer media engine builds, as data and gst-launch descriptions: the RTP
-// formats we offer, the codec chosen from an offer or answer, and the send / receive
-// branches for each codec, source and sink. Pure string code (no GStreamer calls), so the
+// formats we offer and the send / receive branches for each codec, source and sink (the
+// codec chosen from an offer or answer: sdp_formats.hpp). Pure string code (no GStreamer calls), so the
 // selection logic is unit-tested without devices; which elements exist is asked through
 // HasElement (gst_element_factory_find in the engine, a set in tests).
 #include <functional>
@@ -11,23 +11,11 @@
 #include <vector>
 
 #include "callgate/client/media_engine.hpp"
+#include "sdp_formats.hpp"
 
 namespace callgate::client::detail {
 
 using HasElement = std::function<bool(const std::string& factoryName)>;
-
-// One RTP payload format (an SDP rtpmap + fmtp).
-struct RtpFormat {
-  std::string media;         // "audio" / "video"
-  std::string encodingName;  // upper case: OPUS, PCMU, PCMA, TELEPHONE-EVENT, VP8, H264
-  int payload = 0;
-  unsigned clockRate = 0;
-  int channels = 1;  // audio
-  std::string fmtp;  // "minptime=10;useinbandfec=1", "packetization-mode=1;..."
-
-  std::string sdpName() const;  // "OPUS/48000/2", "PCMU/8000", "VP8/90000"
-  bool isMedia() const;         // false for telephone-event, CN, rtx, red, FEC
-};
 
 // Our audio offer in preference order (empty prefs = Opus, PCMU, PCMA), then telephone-event
 // at 48000 Hz (with Opus) and 8000 Hz (with G.711): PTs 111 opus, 0, 8, 110, 101.
@@ -41,15 +29,6 @@ std::vector<RtpFormat> videoOffer(const std::vector<VideoCodec>& prefs, const Ha
 std::string rtpCaps(const RtpFormat& f);
 // Several formats as one caps string (structures joined by ";"): codec preferences.
 std::string rtpCapsList(const std::vector<RtpFormat>& formats);
-
-// The formats of the first m=<media> section of an SDP text with a non-zero port, in m=
-// order (rtpmap, fmtp; static PTs 0 and 8 without rtpmap resolved). Empty if none.
-std::vector<RtpFormat> sdpFormats(const std::string& sdp, std::string_view media);
-// An answer's choice: its first media format for that kind.
-std::optional<RtpFormat> answeredFormat(const std::string& sdp, std::string_view media);
-// For an incoming offer: the first of `ours` (preference order) the offer lists (same
-// name, clock rate, channels; H.264 also packetization-mode 1), with the offer's PT and fmtp.
-std::optional<RtpFormat> chooseFromOffer(const std::vector<RtpFormat>& offered, const std::vector<RtpFormat>& ours);
 
 // Echo cancellation: on when asked for, the source and sink are both devices and webrtcdsp /
 // webrtcechoprobe exist. `note` says why it is off when it was asked for but cannot run.
@@ -84,13 +63,6 @@ std::string audioPlaybackBin(const AudioSink& sink, const std::string& echoProbe
 std::string videoReceiveBin(const RtpFormat& f, const VideoSink& sink);
 // For a stream with no decoder of ours (telephone-event): swallow it.
 std::string discardBin();
-
-// webrtcbin's max-bundle descriptions give every m-line but the first port 0 and
-// a=bundle-only (RFC 8843 §7.2.1 / §7.3.1). callgate, like most SIP-facing gateways, reads
-// port 0 as a refused stream, so the text we send carries port 9 and no bundle-only on those
-// m-lines — what a browser's default "balanced" policy offers; the BUNDLE group still says
-// they share the first m-line's transport.
-std::string withoutBundleOnly(const std::string& sdp);
 
 // Quoted for gst-launch ("a b" -> "\"a b\"").
 std::string quoteForLaunch(const std::string& value);
