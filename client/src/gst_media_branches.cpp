@@ -181,7 +181,11 @@ void onWebrtcPadAdded(GstElement*, GstPad* pad, gpointer data) {
   if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC) return;
   RtpFormat f = formatOf(pad);
   std::string description;
-  if (!f.isMedia() || f.encodingName.empty())
+  // A stream we have no decoder for (telephone-event), or video the constraints did not ask
+  // for (webrtcbin accepts an offered video m-line on a transceiver of its own): dropped.
+  const bool unwanted = f.media == "video" ? !state->config.remote.video : !state->config.remote.audio;
+  const bool decode = f.isMedia() && !f.encodingName.empty() && !unwanted;
+  if (!decode)
     description = discardBin();
   else if (f.media == "video")
     description = videoReceiveBin(f, state->config.videoSink);
@@ -189,7 +193,7 @@ void onWebrtcPadAdded(GstElement*, GstPad* pad, gpointer data) {
     description = audioReceiveBin(f, state->config.sink);
   auto bin = makeBin(description);
   if (!bin) return state->emit(MediaEvent::Failed, "receive branch: " + bin.error().message);
-  if (f.isMedia() && f.media == "audio") {
+  if (decode && f.media == "audio") {
     if (state->config.sink.kind == AudioSink::Kind::WavFile) {
       GstElement* rec = gst_bin_get_by_name(GST_BIN(*bin), "rec");
       GstAppSinkCallbacks callbacks{};
@@ -199,10 +203,10 @@ void onWebrtcPadAdded(GstElement*, GstPad* pad, gpointer data) {
     }
     addProbe(*bin, "acount", "src", GST_PAD_PROBE_TYPE_BUFFER, onAudioDecoded, state);
   }
-  if (f.isMedia() && f.media == "video")
+  if (decode && f.media == "video")
     addProbe(*bin, "vsink", "sink", GST_PAD_PROBE_TYPE_BUFFER, onVideoDecoded, state);
   gst_bin_add(GST_BIN(state->pipeline), *bin);
-  if (f.isMedia() && f.media == "audio" && state->playback) {
+  if (decode && f.media == "audio" && state->playback) {
     GstPad* out = gst_element_get_static_pad(*bin, "src");
     GstPad* in = gst_element_get_static_pad(state->playback, "sink");
     if (!out || !in || gst_pad_link(out, in) != GST_PAD_LINK_OK)
@@ -217,14 +221,14 @@ void onWebrtcPadAdded(GstElement*, GstPad* pad, gpointer data) {
     return state->emit(MediaEvent::Failed, "cannot link the received " + f.sdpName() + " stream");
   }
   std::lock_guard lock(state->mutex);
-  if (f.isMedia() && f.media == "video") {
+  if (decode && f.media == "video") {
     gst_pad_add_probe(sinkPad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, onVideoUpstream, state, nullptr);
     state->receivedVideoCodec = f.sdpName();
     if (state->videoReceivePad) gst_object_unref(state->videoReceivePad);
     state->videoReceivePad = sinkPad;  // keeps the ref
     return;
   }
-  if (f.isMedia()) state->receivedAudioCodec = f.sdpName();
+  if (decode) state->receivedAudioCodec = f.sdpName();
   gst_object_unref(sinkPad);
 }
 
