@@ -14,6 +14,8 @@
 #include <string>
 #include <thread>
 
+#include "media_flags.hpp"
+
 using namespace callgate::client;
 using namespace std::chrono_literals;
 
@@ -62,7 +64,7 @@ Call (scriptable mode):
   --hold SEC              hold 1.5 s after the call is established, unhold SEC s later
   --timeout SEC           limit for connecting, ringing, waiting for a call (default 15)
   -q, --quiet             print only the final line
-
+%MEDIA%
 Output: one line per status change ("session REGISTERED", "call RING", "call FINISH 0 ...").
 Exit codes:
   0 success (connected; the call, if any, was established and ended normally)
@@ -89,6 +91,8 @@ struct Args {
   DtmfType dtmfType = DtmfType::Rfc2833;
   double hold = 0;
   bool quiet = false;
+  MediaConfig media;  // media flags (media_flags.cpp); source and sink above win
+  callgate::phone::MediaFlags mediaFlags;
 };
 
 std::optional<double> number(const std::string& s) {
@@ -110,8 +114,12 @@ std::string parseArgs(int argc, char** argv, Args& a) {
     };
     std::string v;
     if (flag == "-h" || flag == "--help") {
-      std::cout << kHelp;
+      std::string help = kHelp;
+      help.replace(help.find("%MEDIA%"), 7, callgate::phone::kMediaHelp);
+      std::cout << help;
       std::exit(kOk);
+    } else if (std::string err; callgate::phone::parseMediaFlag(argc, argv, i, a.media, a.mediaFlags, err)) {
+      if (!err.empty()) return err;
     } else if (flag == "--insecure") {
       a.session.verifyCertificate = false;
     } else if (flag == "--answer") {
@@ -230,7 +238,10 @@ int main(int argc, char** argv) {
   auto say = [&](const std::string& line) {
     if (!args.quiet) std::cout << line << std::endl;
   };
+  std::shared_ptr<Call> call;
+  callgate::phone::MediaActions mediaActions;
   auto finalLine = [&](int code, const std::string& line) {
+    if (call && !args.quiet) std::cout << callgate::phone::mediaSummary(call->mediaStats()) << std::endl;
     std::cout << "result " << code << " " << line << std::endl;
     return code;
   };
@@ -266,11 +277,14 @@ int main(int argc, char** argv) {
       return finalLine(connected ? kSessionRefused : kConnectFailed, e->session.info);
   }
 
-  std::shared_ptr<Call> call;
   CallOptions callOptions;
   callOptions.callee = args.call;
-  callOptions.media.source = args.source;
-  callOptions.media.sink = args.sink;
+  callOptions.media = args.media;
+  if (args.media.source.kind != AudioSource::Kind::Device) callOptions.media.source = args.source;
+  if (args.sink.kind != AudioSink::Kind::Null) {
+    callOptions.media.sink.kind = args.sink.kind;
+    callOptions.media.sink.path = args.sink.path;
+  }
 
   if (!args.call.empty()) {
     call = session->createCall(callOptions);
@@ -358,6 +372,7 @@ int main(int argc, char** argv) {
       established = true;
       establishedAt = Clock::now();
       deadline = establishedAt + secs(args.duration);
+      mediaActions.onEstablished(args.mediaFlags, call);
     }
     if (!isTerminal(ce.status)) continue;
     std::string why = std::string(toString(ce.status)) + " " + std::to_string(ce.sipStatus) + " " + ce.info;

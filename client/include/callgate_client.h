@@ -52,7 +52,24 @@ typedef struct {
   double tone_hz;          /* > 0: send a sine tone */
   const char* play_wav;    /* else: send this WAV file; else silence */
   const char* record_wav;  /* NULL: discard received audio */
+  /* Media (docs/client-sdk.md "Media"); zero / NULL keeps the defaults. */
+  const char* audio_codecs; /* offered in this order, e.g. "opus,pcmu,pcma" (the default) or "pcmu" */
+  int video;                /* non-zero: send a test pattern and receive video (VP8, H.264) */
+  const char* video_codecs; /* e.g. "vp8,h264" (the default) */
+  int record_rate;          /* sample rate of record_wav; 0: 8000 */
 } cg_call_options;
+
+/* What the call's media engine has seen (cg_call_get_media_stats). Codec names as in SDP
+   ("OPUS/48000/2", "VP8/90000"), empty when that media is not flowing. */
+typedef struct {
+  char audio_codec[32];
+  char video_codec[32];
+  unsigned long long audio_samples_received;
+  unsigned long long video_frames_sent;
+  unsigned long long video_key_frames_sent;
+  unsigned long long key_frame_requests_received;
+  unsigned long long video_frames_received;
+} cg_media_stats;
 
 typedef void (*cg_session_status_cb)(void* user, cg_session_status status, const char* info);
 /* The call handle is the callee's to release (cg_call_release). */
@@ -84,6 +101,8 @@ int cg_call_send_dtmf(cg_call* call, const char* digits, cg_dtmf_type type);
 cg_call_status cg_call_get_status(const cg_call* call);
 /* Valid until cg_call_release. */
 const char* cg_call_id(const cg_call* call);
+/* Fills *stats (the final values once the call has ended); 0, or -1 if stats is NULL. */
+int cg_call_get_media_stats(const cg_call* call, cg_media_stats* stats);
 
 #ifdef __cplusplus
 }

@@ -44,6 +44,9 @@ void Call::Impl::terminate(CallStatus status, int sipStatus, const std::string& 
   hangupTimer.cancel();
   if (media) {
     media->close();  // finalises WAV sinks before the app hears about the end
+    std::lock_guard lock(mutex);
+    finalStats = media->stats();
+    statsSource.reset();
     media.reset();
   }
   session->calls.erase(id);
@@ -71,6 +74,8 @@ bool Call::Impl::startMedia() {
     return false;
   }
   media = std::move(*created);
+  std::lock_guard lock(mutex);
+  statsSource = media;
   return true;
 }
 
@@ -128,7 +133,8 @@ void Call::Impl::doAnswer() {
         std::lock_guard lock(c->mutex);
         calleeCopy = c->callee;
       }
-      c->send(detail::encodeAnswer(c->id, *sdp, calleeCopy, c->custom));
+      c->send(detail::encodeAnswer(c->id, *sdp, calleeCopy, c->custom,
+                                   c->options.media.local.video || c->options.media.remote.video));
     });
   });
 }
@@ -229,6 +235,24 @@ Outcome Call::sendDtmf(const std::string& digits, DtmfType type) {
   boost::asio::post(impl_->io,
                     [impl = impl_, digits, type] { impl->send(detail::encodeDtmf(impl->id, digits, type)); });
   return {};
+}
+
+Outcome Call::requestKeyFrame() {
+  if (isTerminal(status())) return Error{"Call already ended"};
+  boost::asio::post(impl_->io, [impl = impl_] {
+    if (impl->media) impl->media->requestKeyFrame();
+  });
+  return {};
+}
+
+MediaStats Call::mediaStats() const {
+  std::shared_ptr<MediaEngine> media;
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (!impl_->statsSource) return impl_->finalStats;
+    media = impl_->statsSource;
+  }
+  return media->stats();
 }
 
 void Call::on(CallStatus status, StatusCallback callback) {

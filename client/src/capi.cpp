@@ -5,6 +5,7 @@
 #include <string>
 
 #include "callgate/client/client.hpp"
+#include "capi_media.hpp"
 
 using namespace callgate::client;
 
@@ -44,6 +45,7 @@ MediaConfig mediaFrom(const cg_call_options* o) {
     m.sink.kind = AudioSink::Kind::WavFile;
     m.sink.path = o->record_wav;
   }
+  detail::applyMediaOptions(*o, m);
   return m;
 }
 
@@ -137,5 +139,13 @@ int cg_call_send_dtmf(cg_call* c, const char* digits, cg_dtmf_type type) {
 }
 cg_call_status cg_call_get_status(const cg_call* c) { return static_cast<cg_call_status>(c->call->status()); }
 const char* cg_call_id(const cg_call* c) { return c->id.c_str(); }
+int cg_call_get_media_stats(const cg_call* c, cg_media_stats* out) {
+  if (!out) {
+    lastError = "stats must not be NULL";
+    return -1;
+  }
+  detail::copyMediaStats(c->call->mediaStats(), *out);
+  return 0;
+}
 
 }  // extern "C"

@@ -1,81 +1,36 @@
-// MediaEngine on GStreamer webrtcbin (ICE via libnice, DTLS-SRTP, RTP). Audio only for now:
-// PCMU (payload type 0) both ways, from a tone / WAV / silence source, into a WAV file or
-// nowhere. Every webrtcbin callback runs on a GStreamer thread; results go out through the
-// SdpCallback/EventCallback, which the SDK posts to its own thread.
-#include <gst/app/gstappsink.h>
+// MediaEngine on GStreamer webrtcbin (ICE via libnice, DTLS-SRTP, RTP, BUNDLE). One audio and
+// one video transceiver as the constraints ask; the codecs offered and chosen come from
+// gst_pipeline_description (Opus, PCMU, PCMA; VP8, H.264), the branches and counters from
+// gst_media_branches. Every webrtcbin callback runs on a GStreamer thread; results go out
+// through the SdpCallback/EventCallback, which the SDK posts to its own thread.
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
 #include <atomic>
+#include <cstdio>
 #include <mutex>
-#include <vector>
 
 #include "callgate/client/media_engine.hpp"
-#include "wav_writer.hpp"
+#include "gst_media_branches.hpp"
 
 namespace callgate::client {
 namespace {
 
-constexpr uint32_t kSampleRate = 8000;  // PCMU
+using detail::GstCallState;
+using detail::RtpFormat;
 
-const char* const kRequiredElements[][2] = {
-    {"webrtcbin", "gstreamer1.0-plugins-bad"},     {"nicesrc", "gstreamer1.0-nice"},
-    {"dtlssrtpenc", "gstreamer1.0-plugins-bad"},   {"srtpenc", "gstreamer1.0-plugins-bad"},
-    {"audiotestsrc", "gstreamer1.0-plugins-base"}, {"mulawenc", "gstreamer1.0-plugins-good"},
-    {"rtppcmupay", "gstreamer1.0-plugins-good"},   {"rtppcmudepay", "gstreamer1.0-plugins-good"},
-    {"wavparse", "gstreamer1.0-plugins-good"},     {"appsink", "gstreamer1.0-plugins-base"},
-};
-
-std::string quoteForLaunch(const std::string& path) {
-  std::string out = "\"";
-  for (char c : path) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
+bool hasElement(const std::string& name) {
+  GstElementFactory* f = gst_element_factory_find(name.c_str());
+  if (!f) return false;
+  gst_object_unref(f);
+  return true;
 }
-
-std::string sourceDescription(const AudioSource& s) {
-  std::string src;
-  switch (s.kind) {
-    case AudioSource::Kind::Tone:
-      src = "audiotestsrc is-live=true wave=sine freq=" + std::to_string(s.toneHz) +
-            " volume=" + std::to_string(s.toneVolume);
-      break;
-    case AudioSource::Kind::Silence:
-      src = "audiotestsrc is-live=true wave=silence";
-      break;
-    case AudioSource::Kind::WavFile:
-      // clocksync paces the file in real time (webrtcbin's sinks do not sync).
-      src = "filesrc location=" + quoteForLaunch(s.path) + " ! wavparse ! audioconvert ! audioresample ! clocksync";
-      break;
-  }
-  return src +
-         " ! audioconvert ! audioresample ! audio/x-raw,rate=8000,channels=1 ! mulawenc ! rtppcmupay pt=0 ! "
-         "capsfilter caps=\"application/x-rtp,media=audio,encoding-name=PCMU,payload=0,clock-rate=8000\"";
-}
-
-struct State {
-  GstElement* pipeline = nullptr;
-  GstElement* webrtc = nullptr;
-  MediaEngine::EventCallback events;
-  MediaConfig config;
-  detail::WavWriter wav;
-  std::atomic<bool> closed{false};
-  std::atomic<bool> connectedReported{false};
-  GstClockTime nextPts = GST_CLOCK_TIME_NONE;  // receive branch (one streaming thread)
-
-  void emit(MediaEvent e, const std::string& info) {
-    if (!closed && events) events(e, info);
-  }
-};
 
 struct PromiseContext {
-  std::shared_ptr<State> state;
+  std::shared_ptr<GstCallState> state;
   MediaEngine::SdpCallback sdpDone;
-  MediaEngine::DoneCallback done;
 };
 
 void deleteContext(gpointer p) { delete static_cast<PromiseContext*>(p); }
@@ -114,7 +69,7 @@ void onDescriptionCreated(GstPromise* promise, gpointer data, const char* field)
   g_signal_emit_by_name(ctx->state->webrtc, "set-local-description", desc, local);
   gst_promise_unref(local);
   gchar* text = gst_sdp_message_as_text(desc->sdp);
-  std::string sdp = text;
+  std::string sdp = detail::withoutBundleOnly(text);
   g_free(text);
   gst_webrtc_session_description_free(desc);
   ctx->sdpDone(std::move(sdp));
@@ -131,60 +86,8 @@ void onAnswerCreated(GstPromise* p, gpointer d) {
   gst_promise_unref(p);
 }
 
-GstFlowReturn onSample(GstAppSink* sink, gpointer data) {
-  auto* state = static_cast<State*>(data);
-  GstSample* sample = gst_app_sink_pull_sample(sink);
-  if (!sample) return GST_FLOW_EOS;
-  GstBuffer* buffer = gst_sample_get_buffer(sample);
-  GstMapInfo map;
-  if (buffer && GST_BUFFER_PTS_IS_VALID(buffer)) {
-    // A gap in the stream (far end on hold, packets lost) is written as silence so the
-    // recording keeps wall-clock time: what was heard when.
-    GstClockTime pts = GST_BUFFER_PTS(buffer);
-    if (state->nextPts != GST_CLOCK_TIME_NONE && pts > state->nextPts + 30 * GST_MSECOND) {
-      uint64_t missing = std::min<uint64_t>((pts - state->nextPts) * kSampleRate / GST_SECOND, 60ull * kSampleRate);
-      std::vector<int16_t> zeros(missing, 0);
-      state->wav.write(zeros);
-    }
-    state->nextPts = pts + gst_util_uint64_scale(gst_buffer_get_size(buffer) / 2, GST_SECOND, kSampleRate);
-  }
-  if (buffer && gst_buffer_map(buffer, &map, GST_MAP_READ)) {
-    state->wav.write({reinterpret_cast<const int16_t*>(map.data), map.size / 2});
-    gst_buffer_unmap(buffer, &map);
-  }
-  gst_sample_unref(sample);
-  return GST_FLOW_OK;
-}
-
-// A decoded stream appeared on webrtcbin: depayload, decode, write 16-bit 8 kHz mono.
-void onPadAdded(GstElement*, GstPad* pad, gpointer data) {
-  auto* state = static_cast<State*>(data);
-  if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC) return;
-  GError* error = nullptr;
-  GstElement* bin = gst_parse_bin_from_description(
-      "queue ! rtppcmudepay ! mulawdec ! audioconvert ! audioresample ! "
-      "audio/x-raw,format=S16LE,rate=8000,channels=1 ! appsink name=rec sync=false",
-      TRUE, &error);
-  if (!bin) {
-    state->emit(MediaEvent::Failed, std::string("receive branch: ") + (error ? error->message : "?"));
-    if (error) g_error_free(error);
-    return;
-  }
-  GstElement* rec = gst_bin_get_by_name(GST_BIN(bin), "rec");
-  GstAppSinkCallbacks callbacks{};
-  callbacks.new_sample = onSample;
-  gst_app_sink_set_callbacks(GST_APP_SINK(rec), &callbacks, state, nullptr);
-  gst_object_unref(rec);
-  gst_bin_add(GST_BIN(state->pipeline), bin);
-  gst_element_sync_state_with_parent(bin);
-  GstPad* sinkPad = gst_element_get_static_pad(bin, "sink");
-  if (gst_pad_link(pad, sinkPad) != GST_PAD_LINK_OK)
-    state->emit(MediaEvent::Failed, "cannot link the received stream (codec other than PCMU?)");
-  gst_object_unref(sinkPad);
-}
-
 void onConnectionState(GObject* webrtc, GParamSpec*, gpointer data) {
-  auto* state = static_cast<State*>(data);
+  auto* state = static_cast<GstCallState*>(data);
   GstWebRTCPeerConnectionState s;
   g_object_get(webrtc, "connection-state", &s, nullptr);
   if (s == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !state->connectedReported.exchange(true))
@@ -193,7 +96,7 @@ void onConnectionState(GObject* webrtc, GParamSpec*, gpointer data) {
 }
 
 GstBusSyncReply onBusMessage(GstBus*, GstMessage* msg, gpointer data) {
-  auto* state = static_cast<State*>(data);
+  auto* state = static_cast<GstCallState*>(data);
   if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
     GError* error = nullptr;
     gst_message_parse_error(msg, &error, nullptr);
@@ -203,18 +106,93 @@ GstBusSyncReply onBusMessage(GstBus*, GstMessage* msg, gpointer data) {
   return GST_BUS_DROP;
 }
 
+GstWebRTCRTPTransceiverDirection directionOf(bool send, bool receive) {
+  if (send && receive) return GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV;
+  return send ? GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY : GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY;
+}
+
+// A transceiver offering `formats` (codec preferences, in order). When we send, it comes
+// with a webrtcbin sink pad (returned, a ref) that the send branch is linked to once the
+// codec is known.
+Result<GstPad*> addTransceiver(GstElement* webrtc, const std::vector<RtpFormat>& formats, bool send, bool receive) {
+  GstCaps* caps = gst_caps_from_string(detail::rtpCapsList(formats).c_str());
+  if (!caps) return Error{"bad codec caps " + detail::rtpCapsList(formats)};
+  GstWebRTCRTPTransceiver* trans = nullptr;
+  GstPad* pad = nullptr;
+  if (send) {
+    GstPadTemplate* templ = gst_element_get_pad_template(webrtc, "sink_%u");
+    pad = gst_element_request_pad(webrtc, templ, nullptr, caps);
+    if (!pad) {
+      gst_caps_unref(caps);
+      return Error{"webrtcbin gave no sink pad"};
+    }
+    g_object_get(pad, "transceiver", &trans, nullptr);
+  } else {
+    g_signal_emit_by_name(webrtc, "add-transceiver", directionOf(send, receive), caps, &trans);
+  }
+  if (trans) {
+    g_object_set(trans, "codec-preferences", caps, "direction", directionOf(send, receive), nullptr);
+    gst_object_unref(trans);
+  }
+  gst_caps_unref(caps);
+  return pad;
+}
+
+// Narrows a transceiver's codec preferences to the one codec chosen from an offer (plus
+// the offer's telephone-event at its clock rate), so that the answer names it first.
+void narrowPreferences(GstPad* sinkPad, const RtpFormat& chosen, const std::vector<RtpFormat>& offered) {
+  std::vector<RtpFormat> keep{chosen};
+  for (const auto& f : offered) {
+    if (!f.isMedia() && f.encodingName == "TELEPHONE-EVENT" && f.clockRate == chosen.clockRate) keep.push_back(f);
+  }
+  GstWebRTCRTPTransceiver* trans = nullptr;
+  g_object_get(sinkPad, "transceiver", &trans, nullptr);
+  if (!trans) return;
+  GstCaps* caps = gst_caps_from_string(detail::rtpCapsList(keep).c_str());
+  if (caps) {
+    g_object_set(trans, "codec-preferences", caps, nullptr);
+    gst_caps_unref(caps);
+  }
+  gst_object_unref(trans);
+}
+
+std::string formatList(const std::vector<RtpFormat>& formats) {
+  std::string out;
+  for (const auto& f : formats) {
+    if (!f.isMedia()) continue;
+    out += (out.empty() ? "" : ", ") + f.sdpName();
+  }
+  return out.empty() ? "none" : out;
+}
+
 class GstMediaEngine : public MediaEngine {
  public:
-  explicit GstMediaEngine(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  explicit GstMediaEngine(std::shared_ptr<GstCallState> state) : state_(std::move(state)) {}
   ~GstMediaEngine() override { close(); }
 
   void createOffer(SdpCallback done) override {
-    auto* ctx = new PromiseContext{state_, std::move(done), {}};
+    auto* ctx = new PromiseContext{state_, std::move(done)};
     GstPromise* p = gst_promise_new_with_change_func(onOfferCreated, ctx, deleteContext);
     g_signal_emit_by_name(state_->webrtc, "create-offer", nullptr, p);
   }
 
   void createAnswer(const std::string& remoteOffer, SdpCallback done) override {
+    // Choose our codec from the offer and start sending it before applying the offer, so
+    // that webrtcbin pairs our transceivers with the offer's m-lines (audio, then video).
+    for (GstPad* pad : {state_->audioSinkPad, state_->videoSinkPad}) {
+      if (!pad) continue;
+      const bool video = pad == state_->videoSinkPad;
+      const auto& ours = video ? state_->videoFormats : state_->audioFormats;
+      auto offered = detail::sdpFormats(remoteOffer, video ? "video" : "audio");
+      if (offered.empty()) continue;  // no such m-line: the transceiver stays unused
+      auto chosen = detail::chooseFromOffer(offered, ours);
+      if (!chosen) {
+        return done(Error{std::string("no common ") + (video ? "video" : "audio") + " codec: the offer has " +
+                          formatList(offered) + ", we have " + formatList(ours)});
+      }
+      narrowPreferences(pad, *chosen, offered);
+      if (auto r = detail::linkSendBranch(*state_, *chosen, pad); !r) return done(Error{r.message()});
+    }
     auto desc = parse(remoteOffer, GST_WEBRTC_SDP_TYPE_OFFER);
     if (!desc) return done(desc.error());
     GstPromise* remote = gst_promise_new();
@@ -223,7 +201,7 @@ class GstMediaEngine : public MediaEngine {
     gst_promise_unref(remote);
     gst_webrtc_session_description_free(*desc);
     if (!err.empty()) return done(Error{"set-remote-description: " + err});
-    auto* ctx = new PromiseContext{state_, std::move(done), {}};
+    auto* ctx = new PromiseContext{state_, std::move(done)};
     GstPromise* p = gst_promise_new_with_change_func(onAnswerCreated, ctx, deleteContext);
     g_signal_emit_by_name(state_->webrtc, "create-answer", nullptr, p);
   }
@@ -237,6 +215,14 @@ class GstMediaEngine : public MediaEngine {
     gst_promise_unref(p);
     gst_webrtc_session_description_free(*desc);
     if (!err.empty()) return done(Error{"set-remote-description: " + err});
+    // RFC 3264 §6.1: the answer's first format is what the far end prefers to receive.
+    for (GstPad* pad : {state_->audioSinkPad, state_->videoSinkPad}) {
+      if (!pad) continue;
+      const bool video = pad == state_->videoSinkPad;
+      auto chosen = detail::answeredFormat(remoteAnswer, video ? "video" : "audio");
+      if (!chosen) continue;  // refused (port 0) or absent: nothing to send
+      if (auto r = detail::linkSendBranch(*state_, *chosen, pad); !r) return done(Error{r.message()});
+    }
     done({});
   }
 
@@ -253,6 +239,12 @@ class GstMediaEngine : public MediaEngine {
     state_->webrtc = nullptr;
   }
 
+  MediaStats stats() const override { return state_->stats(); }
+
+  void requestKeyFrame() override {
+    if (!state_->closed) detail::requestKeyFrame(*state_);
+  }
+
  private:
   static Result<GstWebRTCSessionDescription*> parse(const std::string& text, GstWebRTCSDPType type) {
     GstSDPMessage* sdp = nullptr;
@@ -261,7 +253,7 @@ class GstMediaEngine : public MediaEngine {
     return gst_webrtc_session_description_new(type, sdp);
   }
 
-  std::shared_ptr<State> state_;
+  std::shared_ptr<GstCallState> state_;
 };
 
 class GstMediaEngineFactory : public MediaEngineFactory {
@@ -269,77 +261,84 @@ class GstMediaEngineFactory : public MediaEngineFactory {
   Result<std::unique_ptr<MediaEngine>> create(const MediaConfig& config, MediaEngine::EventCallback events) override {
     static std::once_flag once;
     std::call_once(once, [] { gst_init(nullptr, nullptr); });
-    for (auto& [element, package] : kRequiredElements) {
-      GstElementFactory* f = gst_element_factory_find(element);
-      if (!f) return Error{std::string("GStreamer element '") + element + "' missing: install " + package};
-      gst_object_unref(f);
-    }
-    if (config.local.video || config.remote.video) {
-      // Not an error: audio-only for now (docs/client-sdk.md "Status").
-    }
-    auto state = std::make_shared<State>();
+    if (std::string missing = detail::missingElement(config, hasElement); !missing.empty()) return Error{missing};
+
+    auto state = std::make_shared<GstCallState>();
     state->events = std::move(events);
     state->config = config;
-    if (config.sink.kind == AudioSink::Kind::WavFile) {
-      if (auto r = state->wav.open(config.sink.path, kSampleRate, 1); !r) return Error{r.message()};
+    const bool audio = config.local.audio || config.remote.audio;
+    const bool video = config.local.video || config.remote.video;
+    if (!audio && !video) return Error{"no media: the constraints ask for neither audio nor video"};
+    state->audioFormats = detail::audioOffer(config.audioCodecs);
+    state->videoFormats = detail::videoOffer(config.videoCodecs, hasElement);
+    if (video && state->videoFormats.empty()) return Error{"no video codec: vp8enc/vp8dec or openh264 missing"};
+
+    auto echo = detail::planEchoCancellation(config, hasElement);
+    if (!echo.note.empty()) std::fprintf(stderr, "callgate_client: %s\n", echo.note.c_str());
+    if (echo.on) {
+      static std::atomic<unsigned> probes{0};
+      state->echoProbe = "callgate_echo_probe" + std::to_string(probes++);
+    }
+    if (config.local.audio && config.source.kind == AudioSource::Kind::WavFile) {
+      // The send branch starts only once the codec is negotiated: say it now.
+      if (std::FILE* f = std::fopen(config.source.path.c_str(), "rb"))
+        std::fclose(f);
+      else
+        return Error{"cannot read the WAV file '" + config.source.path + "'"};
+    }
+    if (audio && config.sink.kind == AudioSink::Kind::WavFile) {
+      if (auto r = state->wav.open(config.sink.path, config.sink.sampleRate ? config.sink.sampleRate : 8000, 1); !r)
+        return Error{r.message()};
     }
     state->pipeline = gst_pipeline_new("callgate-call");
     state->webrtc = gst_element_factory_make("webrtcbin", "webrtc");
     gst_util_set_object_arg(G_OBJECT(state->webrtc), "bundle-policy", "max-bundle");
     gst_bin_add(GST_BIN(state->pipeline), state->webrtc);
+    auto fail = [&](std::string why) -> Result<std::unique_ptr<MediaEngine>> {
+      gst_element_set_state(state->pipeline, GST_STATE_NULL);
+      gst_object_unref(state->pipeline);
+      state->pipeline = nullptr;
+      return Error{std::move(why)};
+    };
 
-    if (config.local.audio) {
-      GError* error = nullptr;
-      GstElement* src = gst_parse_bin_from_description(sourceDescription(config.source).c_str(), TRUE, &error);
-      if (!src) {
-        std::string why = error ? error->message : "?";
-        if (error) g_error_free(error);
-        gst_object_unref(state->pipeline);
-        return Error{"audio source: " + why};
-      }
-      gst_bin_add(GST_BIN(state->pipeline), src);
-      if (!gst_element_link(src, state->webrtc)) {
-        gst_object_unref(state->pipeline);
-        return Error{"cannot link the audio source to webrtcbin"};
-      }
-    } else {
-      // Receive-only: a recvonly PCMU transceiver.
-      GstCaps* caps =
-          gst_caps_from_string("application/x-rtp,media=audio,encoding-name=PCMU,payload=0,clock-rate=8000");
-      GstWebRTCRTPTransceiver* t = nullptr;
-      g_signal_emit_by_name(state->webrtc, "add-transceiver", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &t);
-      gst_caps_unref(caps);
-      if (t) gst_object_unref(t);
+    if (audio) {
+      auto pad = addTransceiver(state->webrtc, state->audioFormats, config.local.audio, config.remote.audio);
+      if (!pad) return fail("audio: " + pad.error().message);
+      state->audioSinkPad = *pad;
+    }
+    if (video) {
+      auto pad = addTransceiver(state->webrtc, state->videoFormats, config.local.video, config.remote.video);
+      if (!pad) return fail("video: " + pad.error().message);
+      state->videoSinkPad = *pad;
+    }
+    if (audio && config.sink.kind == AudioSink::Kind::Device) {
+      auto playback = detail::makeBin(detail::audioPlaybackBin(config.sink, state->echoProbe));
+      if (!playback) return fail("audio playback: " + playback.error().message);
+      state->playback = *playback;
+      gst_bin_add(GST_BIN(state->pipeline), state->playback);
     }
     if (!config.iceLocalAddresses.empty()) {
       // libnice skips loopback interfaces; explicit addresses replace its interface scan.
       GstWebRTCICE* ice = nullptr;
       g_object_get(state->webrtc, "ice-agent", &ice, nullptr);
-      if (!ice) {
-        gst_object_unref(state->pipeline);
-        return Error{"webrtcbin has no ICE agent"};
-      }
+      if (!ice) return fail("webrtcbin has no ICE agent");
       for (const auto& address : config.iceLocalAddresses) {
         gboolean ok = FALSE;
         g_signal_emit_by_name(ice, "add-local-ip-address", address.c_str(), &ok);
         if (!ok) {
           gst_object_unref(ice);
-          gst_object_unref(state->pipeline);
-          return Error{"ICE: cannot use local address '" + address + "'"};
+          return fail("ICE: cannot use local address '" + address + "'");
         }
       }
       gst_object_unref(ice);
     }
-    g_signal_connect(state->webrtc, "pad-added", G_CALLBACK(onPadAdded), state.get());
+    g_signal_connect(state->webrtc, "pad-added", G_CALLBACK(detail::onWebrtcPadAdded), state.get());
     g_signal_connect(state->webrtc, "notify::connection-state", G_CALLBACK(onConnectionState), state.get());
     GstBus* bus = gst_element_get_bus(state->pipeline);
     gst_bus_set_sync_handler(bus, onBusMessage, state.get(), nullptr);
     gst_object_unref(bus);
-    if (gst_element_set_state(state->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
-      gst_element_set_state(state->pipeline, GST_STATE_NULL);
-      gst_object_unref(state->pipeline);
-      return Error{"cannot start the media pipeline (a WAV source that does not exist?)"};
-    }
+    if (gst_element_set_state(state->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+      return fail("cannot start the media pipeline (an audio device that does not exist?)");
     return std::unique_ptr<MediaEngine>(new GstMediaEngine(std::move(state)));
   }
 };

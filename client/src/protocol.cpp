@@ -69,7 +69,7 @@ std::string encodeCall(const std::string& callId, const std::string& caller, con
       {"status", "PENDING"},
       {"sdp", sdp},
       {"hasAudio", o.media.local.audio},
-      {"hasVideo", false},
+      {"hasVideo", o.media.local.video || o.media.remote.video},
       {"mediaProvider", "WebRTC"},
       {"caller", caller},
       {"callee", o.callee},
@@ -84,10 +84,10 @@ std::string encodeCall(const std::string& callId, const std::string& caller, con
 }
 
 std::string encodeAnswer(const std::string& callId, const std::string& sdp, const std::string& callee,
-                         const Json& custom) {
+                         const Json& custom, bool hasVideo) {
   Json p = {
       {"callId", callId},    {"incoming", true},
-      {"hasAudio", true},    {"hasVideo", false},
+      {"hasAudio", true},    {"hasVideo", hasVideo},
       {"status", "PENDING"}, {"mediaProvider", "WebRTC"},
       {"sdp", sdp},          {"custom", custom.is_object() ? custom : Json::object()},
   };

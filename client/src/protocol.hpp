@@ -24,7 +24,7 @@ std::string encodeCall(const std::string& callId, const std::string& caller, con
                        const std::string& sdp);
 // §2.3: `answer` with our SDP answer; callee/custom echo notifyIncomingCall.
 std::string encodeAnswer(const std::string& callId, const std::string& sdp, const std::string& callee,
-                         const Json& custom);
+                         const Json& custom, bool hasVideo = false);
 // hangup, hold, unhold: {callId}.
 std::string encodeCallRequest(std::string_view message, const std::string& callId);
 std::string encodeDtmf(const std::string& callId, const std::string& digits, DtmfType type);

@@ -99,6 +99,8 @@ struct Call::Impl : std::enable_shared_from_this<Call::Impl> {
   mutable std::mutex mutex;
   CallEvent last;
   std::string caller, callee, visibleName;
+  std::shared_ptr<MediaEngine> statsSource;  // `media` while it runs, for mediaStats()
+  MediaStats finalStats;                     // when it has been closed
 };
 
 }  // namespace callgate::client

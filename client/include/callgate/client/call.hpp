@@ -47,6 +47,11 @@ class Call {
   Outcome unhold();
   // Digits 0-9 * # A-D, sent in order.
   Outcome sendDtmf(const std::string& digits, DtmfType type = DtmfType::Rfc2833);
+  // Asks the far end for a video key frame (RTCP PLI); no-op without received video.
+  Outcome requestKeyFrame();
+  // The media engine's counters and negotiated codecs (MediaStats); after the call ended,
+  // the final ones. Any thread.
+  MediaStats mediaStats() const;
 
   // Callback for one status, or for all with onAnyStatus. Replaces an earlier one.
   void on(CallStatus status, StatusCallback callback);
