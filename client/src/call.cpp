@@ -174,6 +174,11 @@ void Call::Impl::onFailNotice(const detail::FailNotice& notice) {
   last.info = notice.info;
 }
 
+void Call::Impl::onDtmf(const detail::DtmfNotice& notice) {
+  if (isTerminal(last.status)) return;
+  if (auto cb = dtmfCallback) cb(notice.digit, notice.type);  // a copy: it may replace itself
+}
+
 void Call::Impl::onMedia(MediaEvent event, const std::string& info) {
   if (event == MediaEvent::Failed && !isTerminal(last.status)) {
     send(detail::encodeCallRequest("hangup", id));
@@ -238,6 +243,10 @@ void Call::on(CallStatus status, StatusCallback callback) {
 
 void Call::onAnyStatus(StatusCallback callback) {
   boost::asio::dispatch(impl_->io, [impl = impl_, cb = std::move(callback)] { impl->anyCallback = cb; });
+}
+
+void Call::onDtmf(DtmfCallback callback) {
+  boost::asio::dispatch(impl_->io, [impl = impl_, cb = std::move(callback)] { impl->dtmfCallback = cb; });
 }
 
 std::string Call::id() const { return impl_->id; }
