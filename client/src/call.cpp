@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 
+#include "dtmf_sdp.hpp"
 #include "session_impl.hpp"
 
 namespace callgate::client {
@@ -98,7 +99,8 @@ void Call::Impl::doCall() {
         caller = c->session->sipLogin.empty() ? c->session->options.sipLogin : c->session->sipLogin;
       }
       c->requestSent = true;
-      c->send(detail::encodeCall(c->id, caller, c->options, *sdp));
+      // telephone-event lets callgate send RFC2833 DTMF to the SIP side (dtmf_sdp.hpp).
+      c->send(detail::encodeCall(c->id, caller, c->options, detail::addTelephoneEvent(*sdp)));
     });
   });
 }
@@ -113,8 +115,10 @@ void Call::Impl::doAnswer() {
   }
   auto weak = weak_from_this();
   auto& ioRef = io;
-  media->createAnswer(remoteOffer, [weak, &ioRef](Result<std::string> sdp) {
-    boost::asio::post(ioRef, [weak, sdp = std::move(sdp)] {
+  // webrtcbin answers without telephone-event; take it back in with the offer's payload type.
+  const int eventPt = detail::telephoneEventPt(remoteOffer);
+  media->createAnswer(detail::removeTelephoneEvent(remoteOffer), [weak, &ioRef, eventPt](Result<std::string> sdp) {
+    boost::asio::post(ioRef, [weak, eventPt, sdp = std::move(sdp)] {
       auto c = weak.lock();
       // Not `status == Pending`: the server's `ring` may arrive while the answer is made.
       if (!c || isTerminal(c->last.status) || c->requestSent) return;
@@ -128,7 +132,8 @@ void Call::Impl::doAnswer() {
         std::lock_guard lock(c->mutex);
         calleeCopy = c->callee;
       }
-      c->send(detail::encodeAnswer(c->id, *sdp, calleeCopy, c->custom));
+      const std::string answer = eventPt >= 0 ? detail::addTelephoneEvent(*sdp, eventPt) : *sdp;
+      c->send(detail::encodeAnswer(c->id, answer, calleeCopy, c->custom));
     });
   });
 }
@@ -157,7 +162,7 @@ void Call::Impl::onRemoteSdp(const detail::RemoteSdp& sdp) {
   if (!media) return;
   auto weak = weak_from_this();
   auto& ioRef = io;
-  media->setRemoteDescription(sdp.sdp, [weak, &ioRef](Outcome r) {
+  media->setRemoteDescription(detail::removeTelephoneEvent(sdp.sdp), [weak, &ioRef](Outcome r) {
     if (r) return;
     boost::asio::post(ioRef, [weak, msg = r.message()] {
       auto c = weak.lock();
