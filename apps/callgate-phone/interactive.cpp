@@ -141,9 +141,9 @@ MediaConfig InteractivePhone::media() const {
 }
 
 void InteractivePhone::onSession(const SessionEvent& e) {
-  print(std::string("session ") + toString(e.status) + (e.info.empty() ? "" : " " + e.info));
-  state_.session = e.status;
+  state_.session = e.status;  // before print(): the redrawn status line shows the new state
   state_.sessionInfo = e.info;
+  print(std::string("session ") + toString(e.status) + (e.info.empty() ? "" : " " + e.info));
   if (e.status == SessionStatus::Connected) connected_ = true;
   if (e.status == SessionStatus::Registered) state_.everRegistered = true;
   const SessionStatus readyAt = options_.session.sipRegisterRequired ? SessionStatus::Registered
@@ -161,7 +161,6 @@ void InteractivePhone::onSession(const SessionEvent& e) {
       finish(kSessionLost, std::string("session ") + toString(e.status) + " " + e.info);
     }
   }
-  redraw();
 }
 
 void InteractivePhone::onCall(const Event& e) {

@@ -8,7 +8,8 @@
 //    the recording holds the tone (media works in this mode).
 // 2. incoming: two interactive phones through the local domain; 1000 gets "incoming call
 //    from '1001'" and the prompt "answer? (answer/hangup)", `answer` -> both ESTABLISHED;
-//    the callee types `hangup` -> both FINISH.
+//    the callee types `hangup` -> both FINISH; a second call rejected at the prompt with
+//    `hangup` -> the caller gets BUSY 486.
 // 3. config file + end of input: settings from --config phone.toml (a flag overrides the
 //    login), the session comes up, closing stdin quits with exit 0; a refused connection
 //    exits 2 with the reason.
@@ -109,6 +110,12 @@ test('interactive: incoming call prompt, answer, hangup from the callee', async 
     callee.send('hangup');
     await callee.next(/^call FINISH /, 8000);
     await caller.next(/^call FINISH /, 8000);
+
+    // Again, rejected at the prompt: the caller's call ends busy (callgate rejects with 486).
+    caller.send('call 1000');
+    await callee.next(/^answer\? \(answer\/hangup\)$/, 8000);
+    callee.send('hangup');
+    await caller.next(/^call BUSY 486/, 8000);
     callee.send('quit');
     caller.send('quit');
     const a = await callee.finish(10000);
