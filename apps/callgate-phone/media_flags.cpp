@@ -54,41 +54,37 @@ std::optional<double> positive(const std::string& s) {
 
 }  // namespace
 
-bool parseMediaFlag(int argc, char** argv, int& i, MediaConfig& media, MediaFlags& flags, std::string& error) {
-  const std::string flag = argv[i];
-  // Flags without a value.
+const char* const kMediaSwitches[] = {"--mic", "--speaker", "--no-aec", "--video", "--video-window"};
+const char* const kMediaWithValue[] = {"--codec",         "--wav-rate",    "--mic-element",   "--mic-device",
+                                       "--speaker-element", "--speaker-device", "--video-codec", "--video-pattern",
+                                       "--camera",          "--keyframe-request", "--video-record"};
+
+bool isMediaSwitch(const std::string& flag) {
+  for (const char* f : kMediaSwitches)
+    if (flag == f) return true;
+  return false;
+}
+
+bool isMediaFlag(const std::string& flag) {
+  if (isMediaSwitch(flag)) return true;
+  for (const char* f : kMediaWithValue)
+    if (flag == f) return true;
+  return false;
+}
+
+std::string applyMediaFlag(MediaConfig& media, MediaFlags& flags, const std::string& flag, const std::string& v) {
+  std::string error;
   if (flag == "--mic") {
     media.source.kind = AudioSource::Kind::Device;
-    return true;
-  }
-  if (flag == "--speaker") {
+  } else if (flag == "--speaker") {
     media.sink.kind = AudioSink::Kind::Device;
-    return true;
-  }
-  if (flag == "--no-aec") {
+  } else if (flag == "--no-aec") {
     media.echoCancellation = false;
-    return true;
-  }
-  if (flag == "--video") {
+  } else if (flag == "--video") {
     media.local.video = media.remote.video = true;
-    return true;
-  }
-  if (flag == "--video-window") {
+  } else if (flag == "--video-window") {
     media.videoSink.kind = VideoSink::Kind::Device;
-    return true;
-  }
-  static const char* const kWithValue[] = {"--codec",           "--wav-rate",       "--mic-element", "--mic-device",
-                                           "--speaker-element", "--speaker-device", "--video-codec", "--video-pattern",
-                                           "--camera",          "--keyframe-request", "--video-record"};
-  bool known = false;
-  for (const char* f : kWithValue) known = known || flag == f;
-  if (!known) return false;
-  if (i + 1 >= argc) {
-    error = "missing value for " + flag;
-    return true;
-  }
-  const std::string v = argv[++i];
-  if (flag == "--codec") {
+  } else if (flag == "--codec") {
     if (!parseList(v, media.audioCodecs, audioCodecFromString)) error = "--codec must list opus, pcmu, pcma";
   } else if (flag == "--video-codec") {
     if (!parseList(v, media.videoCodecs, videoCodecFromString)) error = "--video-codec must list vp8, h264";
@@ -127,8 +123,20 @@ bool parseMediaFlag(int argc, char** argv, int& i, MediaConfig& media, MediaFlag
       error = "--keyframe-request must be a positive number of seconds";
     else
       flags.keyFrameRequestAt = *n;
+  } else {
+    error = "unknown option " + flag;
   }
-  return true;
+  return error;
+}
+
+MediaConfig composeMedia(const MediaConfig& media, const AudioSource& source, const AudioSink& sink) {
+  MediaConfig m = media;
+  if (media.source.kind != AudioSource::Kind::Device) m.source = source;
+  if (sink.kind != AudioSink::Kind::Null) {
+    m.sink.kind = sink.kind;
+    m.sink.path = sink.path;
+  }
+  return m;
 }
 
 MediaActions::~MediaActions() {

@@ -18,9 +18,17 @@ struct MediaFlags {
   double keyFrameRequestAt = 0;  // --keyframe-request SEC after ESTABLISHED (0 = none)
 };
 
-// If argv[i] is a media flag, applies it (advancing i past its value) and returns true;
-// `error` is set when its value is bad. Returns false for other flags.
-bool parseMediaFlag(int argc, char** argv, int& i, client::MediaConfig& media, MediaFlags& flags, std::string& error);
+// Media flags without a value (--mic, --video, ...) and all media flags.
+bool isMediaSwitch(const std::string& flag);
+bool isMediaFlag(const std::string& flag);
+// Applies one media flag (`value` is ignored for switches). Returns an error message or "".
+std::string applyMediaFlag(client::MediaConfig& media, MediaFlags& flags, const std::string& flag,
+                           const std::string& value);
+
+// The call's media: the media flags' MediaConfig with the basic source/sink flags (--tone,
+// --play, --silence, --record) applied over it unless a device was chosen.
+client::MediaConfig composeMedia(const client::MediaConfig& media, const client::AudioSource& source,
+                                 const client::AudioSink& sink);
 
 // Runs what the flags schedule after ESTABLISHED (a key frame request) on its own thread.
 class MediaActions {

@@ -28,7 +28,8 @@ typedef enum {
   CG_CALL_ESTABLISHED, CG_CALL_HOLD, CG_CALL_BUSY, CG_CALL_FINISH, CG_CALL_FAILED
 } cg_call_status;
 
-typedef enum { CG_DTMF_RFC2833, CG_DTMF_INFO } cg_dtmf_type;
+/* RFC2833: RFC 4733 events in RTP; INFO: SIP INFO application/dtmf; INFO_RELAY: application/dtmf-relay. */
+typedef enum { CG_DTMF_RFC2833, CG_DTMF_INFO, CG_DTMF_INFO_RELAY } cg_dtmf_type;
 
 /* NULL strings count as empty. */
 typedef struct {
@@ -75,6 +76,8 @@ typedef void (*cg_session_status_cb)(void* user, cg_session_status status, const
 /* The call handle is the callee's to release (cg_call_release). */
 typedef void (*cg_incoming_call_cb)(void* user, cg_call* call);
 typedef void (*cg_call_status_cb)(void* user, cg_call_status status, int sip_status, const char* info);
+/* One DTMF digit ("0"-"9", "*", "#", "A"-"D") sent by the far end. */
+typedef void (*cg_call_dtmf_cb)(void* user, const char* digit, cg_dtmf_type type);
 
 const char* cg_last_error(void);
 const char* cg_session_status_name(cg_session_status status);
@@ -91,6 +94,8 @@ cg_session_status cg_session_get_status(const cg_session* session);
 cg_call* cg_session_create_call(cg_session* session, const cg_call_options* options);
 void cg_call_release(cg_call* call);
 void cg_call_set_status_callback(cg_call* call, cg_call_status_cb callback, void* user);
+/* DTMF from the far end (the session asks callgate for it; see Call::onDtmf). */
+void cg_call_set_dtmf_callback(cg_call* call, cg_call_dtmf_cb callback, void* user);
 int cg_call_call(cg_call* call);
 /* options: only the media fields are used; NULL: tone 1000 Hz, no recording. */
 int cg_call_answer(cg_call* call, const cg_call_options* options);

@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 
+#include "dtmf_sdp.hpp"
 #include "session_impl.hpp"
 
 namespace callgate::client {
@@ -103,7 +104,8 @@ void Call::Impl::doCall() {
         caller = c->session->sipLogin.empty() ? c->session->options.sipLogin : c->session->sipLogin;
       }
       c->requestSent = true;
-      c->send(detail::encodeCall(c->id, caller, c->options, *sdp));
+      // telephone-event lets callgate send RFC2833 DTMF to the SIP side (dtmf_sdp.hpp).
+      c->send(detail::encodeCall(c->id, caller, c->options, detail::addTelephoneEvent(*sdp)));
     });
   });
 }
@@ -118,8 +120,10 @@ void Call::Impl::doAnswer() {
   }
   auto weak = weak_from_this();
   auto& ioRef = io;
-  media->createAnswer(remoteOffer, [weak, &ioRef](Result<std::string> sdp) {
-    boost::asio::post(ioRef, [weak, sdp = std::move(sdp)] {
+  // webrtcbin answers without telephone-event; take it back in with the offer's payload type.
+  const int eventPt = detail::telephoneEventPt(remoteOffer);
+  media->createAnswer(detail::removeTelephoneEvent(remoteOffer), [weak, &ioRef, eventPt](Result<std::string> sdp) {
+    boost::asio::post(ioRef, [weak, eventPt, sdp = std::move(sdp)] {
       auto c = weak.lock();
       // Not `status == Pending`: the server's `ring` may arrive while the answer is made.
       if (!c || isTerminal(c->last.status) || c->requestSent) return;
@@ -133,7 +137,8 @@ void Call::Impl::doAnswer() {
         std::lock_guard lock(c->mutex);
         calleeCopy = c->callee;
       }
-      c->send(detail::encodeAnswer(c->id, *sdp, calleeCopy, c->custom,
+      const std::string answer = eventPt >= 0 ? detail::addTelephoneEvent(*sdp, eventPt) : *sdp;
+      c->send(detail::encodeAnswer(c->id, answer, calleeCopy, c->custom,
                                    c->options.media.local.video || c->options.media.remote.video));
     });
   });
@@ -163,7 +168,7 @@ void Call::Impl::onRemoteSdp(const detail::RemoteSdp& sdp) {
   if (!media) return;
   auto weak = weak_from_this();
   auto& ioRef = io;
-  media->setRemoteDescription(sdp.sdp, [weak, &ioRef](Outcome r) {
+  media->setRemoteDescription(detail::removeTelephoneEvent(sdp.sdp), [weak, &ioRef](Outcome r) {
     if (r) return;
     boost::asio::post(ioRef, [weak, msg = r.message()] {
       auto c = weak.lock();
@@ -178,6 +183,11 @@ void Call::Impl::onFailNotice(const detail::FailNotice& notice) {
   // A warning (hold refused, ...): the call goes on; the text is kept for lastEvent().
   std::lock_guard lock(mutex);
   last.info = notice.info;
+}
+
+void Call::Impl::onDtmf(const detail::DtmfNotice& notice) {
+  if (isTerminal(last.status)) return;
+  if (auto cb = dtmfCallback) cb(notice.digit, notice.type);  // a copy: it may replace itself
 }
 
 void Call::Impl::onMedia(MediaEvent event, const std::string& info) {
@@ -262,6 +272,10 @@ void Call::on(CallStatus status, StatusCallback callback) {
 
 void Call::onAnyStatus(StatusCallback callback) {
   boost::asio::dispatch(impl_->io, [impl = impl_, cb = std::move(callback)] { impl->anyCallback = cb; });
+}
+
+void Call::onDtmf(DtmfCallback callback) {
+  boost::asio::dispatch(impl_->io, [impl = impl_, cb = std::move(callback)] { impl->dtmfCallback = cb; });
 }
 
 std::string Call::id() const { return impl_->id; }

@@ -125,6 +125,12 @@ void cg_call_set_status_callback(cg_call* c, cg_call_status_cb cb, void* user) {
   });
 }
 
+void cg_call_set_dtmf_callback(cg_call* c, cg_call_dtmf_cb cb, void* user) {
+  c->call->onDtmf([cb, user](const std::string& digit, DtmfType type) {
+    if (cb) cb(user, digit.c_str(), static_cast<cg_dtmf_type>(type));
+  });
+}
+
 int cg_call_call(cg_call* c) { return report(c->call->call()); }
 int cg_call_answer(cg_call* c, const cg_call_options* o) {
   MediaConfig m;
@@ -135,7 +141,11 @@ int cg_call_hangup(cg_call* c) { return report(c->call->hangup()); }
 int cg_call_hold(cg_call* c) { return report(c->call->hold()); }
 int cg_call_unhold(cg_call* c) { return report(c->call->unhold()); }
 int cg_call_send_dtmf(cg_call* c, const char* digits, cg_dtmf_type type) {
-  return report(c->call->sendDtmf(str(digits), type == CG_DTMF_INFO ? DtmfType::Info : DtmfType::Rfc2833));
+  if (type < CG_DTMF_RFC2833 || type > CG_DTMF_INFO_RELAY) {
+    lastError = "Invalid DTMF type: use CG_DTMF_RFC2833, CG_DTMF_INFO or CG_DTMF_INFO_RELAY";
+    return -1;
+  }
+  return report(c->call->sendDtmf(str(digits), static_cast<DtmfType>(type)));
 }
 cg_call_status cg_call_get_status(const cg_call* c) { return static_cast<cg_call_status>(c->call->status()); }
 const char* cg_call_id(const cg_call* c) { return c->id.c_str(); }

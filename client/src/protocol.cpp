@@ -45,6 +45,7 @@ std::string encodeConnection(const SessionOptions& o) {
       {"msePacketizationVersion", 2},
       {"custom", Json::object()},
   };
+  if (o.dtmfEvents) p["custom"]["callgateEvents"] = Json::array({"dtmf"});
   if (o.keepAlive) p["keepAlive"] = true;
   if (!o.authToken.empty()) p["authToken"] = o.authToken;
   // §2.1: SIP fields only when the app has a SIP account (a token-only re-attach has none).
@@ -151,6 +152,19 @@ Result<RemoteSdp> decodeRemoteSdp(const Json& data) {
   RemoteSdp r{data[0].get<std::string>(), data[1].get<std::string>(), false};
   if (data.size() > 2 && data[2].is_boolean()) r.isInitiator = data[2].get<bool>();
   return r;
+}
+
+Result<DtmfNotice> decodeDtmfNotice(const Json& p) {
+  if (!p.is_object()) return Error{"notifyDtmf payload is not an object"};
+  DtmfNotice n;
+  n.callId = stringField(p, "callId");
+  if (n.callId.empty()) return Error{"notifyDtmf without callId"};
+  n.digit = stringField(p, "dtmf");
+  if (n.digit.size() != 1 || !validateDtmf(n.digit)) return Error{"notifyDtmf: bad digit '" + n.digit + "'"};
+  auto type = dtmfTypeFromString(stringField(p, "type"));
+  if (!type) return Error{"notifyDtmf: unknown type '" + stringField(p, "type") + "'"};
+  n.type = *type;
+  return n;
 }
 
 Outcome validateDtmf(const std::string& digits) {

@@ -67,6 +67,15 @@ struct RemoteSdp {
 };
 Result<RemoteSdp> decodeRemoteSdp(const Json& data);
 
+// `notifyDtmf` (callgate extension, docs/architecture.md "Mid-call"): [{callId, dtmf, type}]
+// with one digit per message.
+struct DtmfNotice {
+  std::string callId;
+  std::string digit;
+  DtmfType type = DtmfType::Rfc2833;
+};
+Result<DtmfNotice> decodeDtmfNotice(const Json& payload);
+
 // Digits RFC 4733 can carry; errors name the first bad character.
 Outcome validateDtmf(const std::string& digits);
 

@@ -151,5 +151,38 @@ TEST(ClientStatus, WireNamesRoundTrip) {
   EXPECT_FALSE(isTerminal(CallStatus::Hold));
 }
 
+// callgate extension (docs/architecture.md "Mid-call"): the SDK asks for DTMF events unless
+// the app turns them off, and decodes notifyDtmf strictly (one digit, a known type).
+TEST(ClientProtocol, ConnectionAsksForDtmfEventsByDefault) {
+  SessionOptions o;
+  o.sipLogin = "1000";
+  EXPECT_EQ(parse(encodeConnection(o))["data"][0]["custom"]["callgateEvents"], Json::array({"dtmf"}));
+  o.dtmfEvents = false;
+  EXPECT_EQ(parse(encodeConnection(o))["data"][0]["custom"], Json::object());
+}
+
+TEST(ClientProtocol, NotifyDtmfDecoding) {
+  auto n = decodeDtmfNotice(Json{{"callId", "c1"}, {"dtmf", "5"}, {"type", "INFO_RELAY"}});
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(n->callId, "c1");
+  EXPECT_EQ(n->digit, "5");
+  EXPECT_EQ(n->type, DtmfType::InfoRelay);
+  EXPECT_EQ(decodeDtmfNotice(Json{{"callId", "c1"}, {"dtmf", "#"}, {"type", "RFC2833"}})->type, DtmfType::Rfc2833);
+  EXPECT_EQ(decodeDtmfNotice(Json{{"callId", "c1"}, {"dtmf", "A"}, {"type", "INFO"}})->type, DtmfType::Info);
+  EXPECT_FALSE(decodeDtmfNotice(Json{{"dtmf", "5"}, {"type", "INFO"}}));                    // no callId
+  EXPECT_FALSE(decodeDtmfNotice(Json{{"callId", "c1"}, {"dtmf", "55"}, {"type", "INFO"}}));  // one digit
+  EXPECT_FALSE(decodeDtmfNotice(Json{{"callId", "c1"}, {"dtmf", "x"}, {"type", "INFO"}}));
+  EXPECT_FALSE(decodeDtmfNotice(Json{{"callId", "c1"}, {"dtmf", "5"}, {"type", "SMOKE"}}));
+  EXPECT_FALSE(decodeDtmfNotice(Json::array()));
+}
+
+TEST(ClientStatus, DtmfTypeWords) {
+  for (auto t : {DtmfType::Rfc2833, DtmfType::Info, DtmfType::InfoRelay})
+    EXPECT_EQ(dtmfTypeFromString(toString(t)), t) << toString(t);
+  EXPECT_STREQ(toString(DtmfType::InfoRelay), "INFO_RELAY");
+  EXPECT_FALSE(dtmfTypeFromString("info").has_value());
+  EXPECT_EQ(parse(encodeDtmf("c", "1", DtmfType::InfoRelay))["data"][0]["type"], "INFO_RELAY");
+}
+
 }  // namespace
 }  // namespace callgate::client::detail

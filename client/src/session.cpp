@@ -198,6 +198,12 @@ void Session::Impl::onMessage(const std::string& text) {
     if (!update) return;
     return routeCallUpdate(*update, name);
   }
+  if (name == "notifyDtmf") {
+    auto notice = detail::decodeDtmfNotice(first);
+    if (!notice) return;
+    if (auto it = calls.find(notice->callId); it != calls.end()) it->second->onDtmf(*notice);
+    return;
+  }
   if (name == "fail") {
     auto notice = detail::decodeFail(first);
     if (!notice) return;

@@ -75,6 +75,7 @@ struct Call::Impl : std::enable_shared_from_this<Call::Impl> {
   void onUpdate(const detail::CallUpdate& update);
   void onRemoteSdp(const detail::RemoteSdp& sdp);
   void onFailNotice(const detail::FailNotice& notice);
+  void onDtmf(const detail::DtmfNotice& notice);
   void onMedia(MediaEvent event, const std::string& info);
   void setStatus(CallStatus status, int sipStatus, const std::string& info);
   void terminate(CallStatus status, int sipStatus, const std::string& info);
@@ -95,6 +96,7 @@ struct Call::Impl : std::enable_shared_from_this<Call::Impl> {
   boost::asio::steady_timer hangupTimer;
   std::map<CallStatus, StatusCallback> callbacks;
   StatusCallback anyCallback;
+  DtmfCallback dtmfCallback;
 
   mutable std::mutex mutex;
   CallEvent last;

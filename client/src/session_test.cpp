@@ -259,5 +259,49 @@ TEST(ClientCall, CallBeforeTheSessionIsUpFails) {
   EXPECT_EQ(session->createCall(empty)->call().message(), "No callee: set CallOptions::callee");
 }
 
+// notifyDtmf for a live call reaches Call::onDtmf in order; one for an unknown call id or
+// a malformed one is dropped.
+TEST(ClientCall, DtmfFromTheFarEndReachesOnDtmf) {
+  Json connection;
+  ScriptedServer server([&](Ws& ws) {
+    connection = readFrame(ws);
+    sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}}}));
+    const std::string id = readFrame(ws)["data"][0]["callId"];
+    sendFrame(ws, "setRemoteSDP", Json::array({id, "v=0 server-answer", true}));
+    sendFrame(ws, "talk", Json::array({{{"callId", id}, {"status", "ESTABLISHED"}, {"sipStatus", 200}}}));
+    sendFrame(ws, "notifyDtmf", Json::array({{{"callId", "other"}, {"dtmf", "9"}, {"type", "INFO"}}}));
+    sendFrame(ws, "notifyDtmf", Json::array({{{"callId", id}, {"dtmf", "xx"}, {"type", "INFO"}}}));
+    sendFrame(ws, "notifyDtmf", Json::array({{{"callId", id}, {"dtmf", "5"}, {"type", "INFO_RELAY"}}}));
+    sendFrame(ws, "notifyDtmf", Json::array({{{"callId", id}, {"dtmf", "#"}, {"type", "RFC2833"}}}));
+    sendFrame(ws, "finish", Json::array({{{"callId", id}, {"status", "FINISH"}}}));
+    try {
+      readFrame(ws);
+    } catch (...) {
+    }
+  });
+  Events<SessionEvent> sessionEvents;
+  Events<CallEvent> callEvents;
+  std::mutex m;
+  std::vector<std::string> digits;
+  auto session = Session::create(account(server.url(), std::make_shared<FakeMediaFactory>()));
+  session->onAnyStatus([&](const SessionEvent& e) { sessionEvents.push(e); });
+  ASSERT_TRUE(session->connect());
+  ASSERT_TRUE(sessionEvents.waitFor(statusIs(SessionStatus::Established)));
+  CallOptions options;
+  options.callee = "2000";
+  auto c = session->createCall(options);
+  c->onAnyStatus([&](const CallEvent& e) { callEvents.push(e); });
+  c->onDtmf([&](const std::string& digit, DtmfType type) {
+    std::lock_guard lock(m);
+    digits.push_back(digit + " " + toString(type));
+  });
+  ASSERT_TRUE(c->call());
+  ASSERT_TRUE(callEvents.waitFor([](const CallEvent& e) { return e.status == CallStatus::Finish; }));
+  session.reset();
+  EXPECT_EQ(connection["data"][0]["custom"]["callgateEvents"], Json::array({"dtmf"}));
+  std::lock_guard lock(m);
+  EXPECT_EQ(digits, (std::vector<std::string>{"5 INFO_RELAY", "# RFC2833"}));
+}
+
 }  // namespace
 }  // namespace callgate::client

@@ -43,7 +43,20 @@ const char* toString(SessionStatus status) {
   return "UNKNOWN";
 }
 
-const char* toString(DtmfType type) { return type == DtmfType::Info ? "INFO" : "RFC2833"; }
+const char* toString(DtmfType type) {
+  switch (type) {
+    case DtmfType::Info: return "INFO";
+    case DtmfType::InfoRelay: return "INFO_RELAY";
+    case DtmfType::Rfc2833: break;
+  }
+  return "RFC2833";
+}
+
+std::optional<DtmfType> dtmfTypeFromString(std::string_view text) {
+  for (auto t : {DtmfType::Rfc2833, DtmfType::Info, DtmfType::InfoRelay})
+    if (text == toString(t)) return t;
+  return std::nullopt;
+}
 
 std::optional<CallStatus> callStatusFromString(std::string_view text) {
   for (auto& [s, name] : kCallStatusNames)

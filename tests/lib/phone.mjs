@@ -146,3 +146,47 @@ export function toneTimeline(file, hz) {
   }
   return out;
 }
+
+/**
+ * Starts callgate-phone in interactive mode (`-i` is added) with a pipe on its stdin. Returns
+ * {proc, send(line), next(re, ms), lines(), finish(ms)}: next() waits for the first line
+ * matching `re` after the previous match (a cursor, so "call ESTABLISHED" twice means twice).
+ */
+export function startInteractivePhone(procs, args, { name = 'phone' } = {}) {
+  const proc = procs.spawn(name, phoneBin(), ['-i', ...args], {
+    stdin: 'pipe', env: { GST_DEBUG: process.env.GST_DEBUG ?? '1' },
+  });
+  proc.child.stdin.on('error', () => {}); // EPIPE once the phone has exited: the test sees the exit
+  const lines = () => proc.log().split('\n').filter((l) => l && !l.startsWith('# '));
+  let cursor = 0;
+  return {
+    proc,
+    lines,
+    send(line) {
+      proc.child.stdin.write(`${line}\n`);
+    },
+    closeStdin() {
+      proc.child.stdin.end();
+    },
+    async next(re, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const all = lines();
+        const i = all.findIndex((l, k) => k >= cursor && re.test(l));
+        if (i >= 0) {
+          cursor = i + 1;
+          return all[i];
+        }
+        if (!proc.running || Date.now() >= deadline) {
+          throw new Error(`${name}: no line matching ${re} after line ${cursor} within ${timeoutMs} ms:\n${all.join('\n')}`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async finish(timeoutMs = 15000) {
+      const { code } = await proc.waitExit(timeoutMs);
+      const all = lines();
+      return { code, out: proc.log(), lines: all, result: all.find((l) => l.startsWith('result ')) ?? '' };
+    },
+  };
+}

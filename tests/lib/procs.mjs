@@ -142,7 +142,7 @@ export class Procs {
     const child = spawn(cmd, args, {
       cwd: opts.cwd ?? this.dir,
       env: { ...process.env, ...(opts.env ?? {}) },
-      stdio: ['ignore', fd, fd],
+      stdio: [opts.stdin ?? 'ignore', fd, fd], // opts.stdin 'pipe': write to proc.child.stdin
       detached: true,
     });
     fs.closeSync(fd);

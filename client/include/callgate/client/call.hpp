@@ -31,6 +31,8 @@ struct CallEvent {
 class Call {
  public:
   using StatusCallback = std::function<void(const CallEvent&)>;
+  // One digit ("0"-"9", "*", "#", "A"-"D") the SIP side sent, and how it came.
+  using DtmfCallback = std::function<void(const std::string& digit, DtmfType type)>;
 
   ~Call();
   Call(const Call&) = delete;
@@ -56,6 +58,9 @@ class Call {
   // Callback for one status, or for all with onAnyStatus. Replaces an earlier one.
   void on(CallStatus status, StatusCallback callback);
   void onAnyStatus(StatusCallback callback);
+  // DTMF from the far end (needs SessionOptions::dtmfEvents, on by default). Replaces an
+  // earlier one; runs on the SDK thread like the status callbacks.
+  void onDtmf(DtmfCallback callback);
 
   std::string id() const;
   bool incoming() const;

@@ -46,6 +46,10 @@ struct SessionOptions {
   int receiveProbes = 3;
   std::chrono::milliseconds probesInterval{5000};
 
+  // Ask callgate for DTMF the SIP side sends (`custom: {callgateEvents: ["dtmf"]}` in
+  // `connection`); digits arrive through Call::onDtmf. A plain WCS server ignores the request.
+  bool dtmfEvents = true;
+
   // Media engine for calls; null = GStreamer webrtcbin.
   std::shared_ptr<MediaEngineFactory> mediaEngineFactory;
 };

@@ -29,7 +29,9 @@ enum class CallStatus {
   Failed,           // terminal: error; info() and sipStatus() say why
 };
 
-enum class DtmfType { Rfc2833, Info };
+// How DTMF travels on the SIP side: RFC2833 = RFC 4733 events in the RTP stream, Info = SIP
+// INFO application/dtmf, InfoRelay = SIP INFO application/dtmf-relay ("Signal=5").
+enum class DtmfType { Rfc2833, Info, InfoRelay };
 
 const char* toString(SessionStatus status);
 const char* toString(CallStatus status);
@@ -38,5 +40,7 @@ const char* toString(DtmfType type);
 std::optional<CallStatus> callStatusFromString(std::string_view text);
 std::optional<SessionStatus> sessionStatusFromString(std::string_view text);
 bool isTerminal(CallStatus status);
+// "RFC2833", "INFO", "INFO_RELAY" (the words of sendDtmf / notifyDtmf); nullopt otherwise.
+std::optional<DtmfType> dtmfTypeFromString(std::string_view text);
 
 }  // namespace callgate::client
