@@ -58,7 +58,7 @@ Call (scriptable mode):
   --silence               send silence
   --record FILE.wav       write received audio (16-bit 8 kHz mono)
   --dtmf DIGITS           send DIGITS 1 s after the call is established
-  --dtmf-type rfc2833|info
+  --dtmf-type rfc2833|info|info_relay
   --hold SEC              hold 1.5 s after the call is established, unhold SEC s later
   --timeout SEC           limit for connecting, ringing, waiting for a call (default 15)
   -q, --quiet             print only the final line
@@ -177,8 +177,10 @@ std::string parseArgs(int argc, char** argv, Args& a) {
         a.dtmfType = DtmfType::Rfc2833;
       else if (v == "info" || v == "INFO")
         a.dtmfType = DtmfType::Info;
+      else if (v == "info_relay" || v == "INFO_RELAY")
+        a.dtmfType = DtmfType::InfoRelay;
       else
-        return "--dtmf-type must be rfc2833 or info";
+        return "--dtmf-type must be rfc2833, info or info_relay";
     } else {
       return "unknown option " + flag;
     }

@@ -28,7 +28,7 @@ typedef enum {
   CG_CALL_ESTABLISHED, CG_CALL_HOLD, CG_CALL_BUSY, CG_CALL_FINISH, CG_CALL_FAILED
 } cg_call_status;
 
-typedef enum { CG_DTMF_RFC2833, CG_DTMF_INFO } cg_dtmf_type;
+typedef enum { CG_DTMF_RFC2833, CG_DTMF_INFO, CG_DTMF_INFO_RELAY } cg_dtmf_type;
 
 /* NULL strings count as empty. */
 typedef struct {

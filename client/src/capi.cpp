@@ -133,7 +133,10 @@ int cg_call_hangup(cg_call* c) { return report(c->call->hangup()); }
 int cg_call_hold(cg_call* c) { return report(c->call->hold()); }
 int cg_call_unhold(cg_call* c) { return report(c->call->unhold()); }
 int cg_call_send_dtmf(cg_call* c, const char* digits, cg_dtmf_type type) {
-  return report(c->call->sendDtmf(str(digits), type == CG_DTMF_INFO ? DtmfType::Info : DtmfType::Rfc2833));
+  const DtmfType t = type == CG_DTMF_INFO         ? DtmfType::Info
+                     : type == CG_DTMF_INFO_RELAY ? DtmfType::InfoRelay
+                                                  : DtmfType::Rfc2833;
+  return report(c->call->sendDtmf(str(digits), t));
 }
 cg_call_status cg_call_get_status(const cg_call* c) { return static_cast<cg_call_status>(c->call->status()); }
 const char* cg_call_id(const cg_call* c) { return c->id.c_str(); }

@@ -43,7 +43,17 @@ const char* toString(SessionStatus status) {
   return "UNKNOWN";
 }
 
-const char* toString(DtmfType type) { return type == DtmfType::Info ? "INFO" : "RFC2833"; }
+const char* toString(DtmfType type) {
+  switch (type) {
+    case DtmfType::Info:
+      return "INFO";
+    case DtmfType::InfoRelay:
+      return "INFO_RELAY";
+    case DtmfType::Rfc2833:
+      break;
+  }
+  return "RFC2833";
+}
 
 std::optional<CallStatus> callStatusFromString(std::string_view text) {
   for (auto& [s, name] : kCallStatusNames)

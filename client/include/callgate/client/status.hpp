@@ -29,7 +29,9 @@ enum class CallStatus {
   Failed,           // terminal: error; info() and sipStatus() say why
 };
 
-enum class DtmfType { Rfc2833, Info };
+// Rfc2833: RTP events (RFC 4733) toward the SIP side; Info: SIP INFO application/dtmf;
+// InfoRelay: SIP INFO application/dtmf-relay ("Signal=5"), what baresip and Asterisk read.
+enum class DtmfType { Rfc2833, Info, InfoRelay };
 
 const char* toString(SessionStatus status);
 const char* toString(CallStatus status);
