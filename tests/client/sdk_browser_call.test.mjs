@@ -16,7 +16,7 @@ import { test } from 'node:test';
 import { assertRunning, sleep, startCallgate, testContext } from '../lib/callgate.mjs';
 import { writeToneWav } from '../lib/baresip.mjs';
 import {
-  CHROMIUM, CHROMIUM_ARGS, assertTwoWayAudio, e2eCallgatePorts, installCallApi, openTestPage, startStaticServer,
+  CHROMIUM, CHROMIUM_ARGS, E2E, assertTwoWayAudio, e2eCallgatePorts, installCallApi, openTestPage, startStaticServer,
   waitCallEvent, waitIncomingCall, waitPageEvent,
 } from '../lib/e2e.mjs';
 import { DOMAIN_PORT, domainAccount, domainCallgateArgs } from '../lib/local_domain.mjs';
@@ -26,7 +26,7 @@ import { analyseTone, startPhone } from '../lib/phone.mjs';
 const require = createRequire(import.meta.url);
 const BROWSER_TONE = 700; // the page's microphone (fake capture file)
 
-const account = (login) => ['--url', `ws://${LOOPBACK}:8080`, '--login', login, '--password', '1234',
+const account = (login) => ['--url', `ws://${LOOPBACK}:${E2E.ws}`, '--login', login, '--password', '1234',
   '--domain', LOOPBACK, '--outbound-proxy', LOOPBACK, '--port', String(DOMAIN_PORT), '--register', '1'];
 
 /**
@@ -81,7 +81,7 @@ test('SDK <-> browser through the local domain: calls both ways, audio checked b
   await ctx.run(async () => {
     const callgate = await startCallgate(ctx.procs, e2eCallgatePorts(), domainCallgateArgs());
     await waitForPort('udp', DOMAIN_PORT, 5000, callgate);
-    const http = await startStaticServer(8090);
+    const http = await startStaticServer(E2E.http);
     ctx.onCleanup(() => http.close());
     const mic = path.join(ctx.dir, 'browser-mic.wav');
     writeToneWav(mic, { seconds: 10, rate: 48000, freq: BROWSER_TONE, amplitude: 16000 });
