@@ -1,16 +1,16 @@
 // The C++ client SDK and a real SIP phone behind a real SIP server: callgate-phone registers
 // 1000 at Kamailio (127.0.0.1:5060) through callgate; baresip (Debian baresip-core, PCMU,
 // plays a 440 Hz tone, dumps what it decodes to WAV, auto-answers) registers 1001 there.
-// 1. The SDK calls 1001 with a 1 kHz tone and sends DTMF 1 2 # as SIP INFO
-//    application/dtmf-relay (--dtmf-type info_relay: baresip reads neither application/dtmf
-//    INFO nor, here, RFC 4733 events: the SDK's offer has no telephone-event, so callgate's
-//    SIP offer has none either; docs/client-sdk.md Status): RING, ESTABLISHED; baresip
-//    reports the digits in order (CALL_DTMF_START); the SDK hangs up after 4 s ->
+// 1. The SDK calls 1001 with a 1 kHz tone and sends DTMF 1 2 # as RFC 2833 (the default):
+//    the SDK's offer has PCMU alone, so this needs the telephone-event callgate adds to its
+//    SIP offer itself. RING, ESTABLISHED; baresip reports the digits in order
+//    (CALL_DTMF_START); the SDK hangs up after 4 s ->
 //    FINISH, exit 0, and baresip sees the end (CALL_CLOSED, the BYE answered 200). Audio both
 //    ways, by frequency: the SDK's recording holds 440 Hz (not its own 1 kHz), baresip's
 //    decoded audio holds 1 kHz (not its own 440 Hz).
-// 2. baresip dials 1000: the SDK (--answer, 600 Hz) gets the call from 1001 and answers;
-//    baresip hangs up 3 s later -> the SDK reports FINISH and exits 0 long before its
+// 2. baresip dials 1000: the SDK (--answer, 600 Hz) gets the call from 1001 and answers (PCMU
+//    alone; callgate's SIP answer keeps baresip's telephone-event for itself) and sends RFC
+//    2833 DTMF 5, which baresip reports; baresip hangs up 3 s later -> the SDK reports FINISH and exits 0 long before its
 //    --duration; again each side's recording holds the other side's tone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -72,13 +72,13 @@ async function startStack(ctx) {
   return { callgate, phone };
 }
 
-test('SDK at Kamailio calls baresip: RING, ESTABLISHED, DTMF (INFO dtmf-relay) at the phone, audio both ways, SDK hangs up', async () => {
+test('SDK at Kamailio calls baresip: RING, ESTABLISHED, RFC 2833 DTMF at the phone, audio both ways, SDK hangs up', async () => {
   const ctx = testContext('sdk_kamailio_baresip_out');
   await ctx.run(async () => {
     const { callgate, phone } = await startStack(ctx);
     const wav = `${ctx.dir}/sdk-received.wav`;
     const sdk = startPhone(ctx.procs, [...account('1000'), '--call', '1001', '--tone', '1000', '--record', wav,
-      '--dtmf', '12#', '--dtmf-type', 'info_relay', '--duration', '4', '--timeout', '10'], { name: 'phone-1000' });
+      '--dtmf', '12#', '--duration', '4', '--timeout', '10'], { name: 'phone-1000' });
 
     // Auto answer: baresip reports no CALL_INCOMING, the call is ESTABLISHED at once.
     const est = await phone.waitEvent('CALL_ESTABLISHED', 15000);
@@ -112,13 +112,13 @@ test('SDK at Kamailio calls baresip: RING, ESTABLISHED, DTMF (INFO dtmf-relay) a
   });
 });
 
-test('baresip calls the SDK at Kamailio: the SDK answers, audio both ways, baresip hangs up -> FINISH, exit 0', async () => {
+test('baresip calls the SDK at Kamailio: the SDK answers, RFC 2833 DTMF, audio both ways, baresip hangs up -> FINISH, exit 0', async () => {
   const ctx = testContext('sdk_kamailio_baresip_in');
   await ctx.run(async () => {
     const { callgate, phone } = await startStack(ctx);
     const wav = `${ctx.dir}/sdk-received.wav`;
     const sdk = startPhone(ctx.procs, [...account('1000'), '--answer', '--tone', '600', '--record', wav,
-      '--duration', '30', '--timeout', '15'], { name: 'phone-1000' });
+      '--dtmf', '5', '--duration', '30', '--timeout', '15'], { name: 'phone-1000' });
     await sdk.waitLine(/^session REGISTERED/, 10000);
 
     const dial = await phone.dial('sip:1000@127.0.0.1');
@@ -128,7 +128,10 @@ test('baresip calls the SDK at Kamailio: the SDK answers, audio both ways, bares
     const est = await phone.waitEvent('CALL_ESTABLISHED', 10000);
     assert.equal(est.direction, 'outgoing', `baresip's call is outgoing: ${JSON.stringify(est)}`);
 
-    await sleep(3000);
+    await waitUntil(() => phone.eventsOf('CALL_DTMF_START').length >= 1, 5000, 'DTMF at baresip', 100)
+      .catch((err) => { throw new Error(`${err.message}; ${phone.eventSummary()}`); });
+    assert.equal(phone.eventsOf('CALL_DTMF_START').map((e) => e.param).join(''), '5', phone.eventSummary());
+    await sleep(1500);
     const t0 = Date.now();
     const hang = await phone.hangup();
     assert.ok(hang.ok, `baresip hangup: ${JSON.stringify(hang)}`);
