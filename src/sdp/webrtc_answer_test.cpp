@@ -65,10 +65,10 @@ TEST(WebRtcAnswer, CallgatesOwnTelephoneEventStaysOffTheClientAnswer) {
   SessionDescription offer = parseTestdata("chromium156_audio_offer.sdp");
   auto& m = offer.media[0];
   m.formats = {"0"};
-  m.attributes.erase(std::remove_if(m.attributes.begin(), m.attributes.end(),
-                                    [](const Attribute& a) { return a.name == "rtpmap" || a.name == "fmtp" ||
-                                                                    a.name == "rtcp-fb"; }),
-                     m.attributes.end());
+  m.attributes.erase(
+      std::remove_if(m.attributes.begin(), m.attributes.end(),
+                     [](const Attribute& a) { return a.name == "rtpmap" || a.name == "fmtp" || a.name == "rtcp-fb"; }),
+      m.attributes.end());
   const SessionDescription sip = parseTestdata("sipp_pcmu_answer.sdp");  // m=audio 6000 RTP/AVP 0 101
   auto r = buildWebRtcAnswer(offer, sip, params());
   ASSERT_TRUE(r.ok()) << r.error().message;
