@@ -70,6 +70,7 @@ TEST(ClientProtocol, SmallRequests) {
   EXPECT_EQ(d["type"], "INFO");
   EXPECT_EQ(d["dtmf"], "12#");
   EXPECT_EQ(parse(encodeDtmf("c", "1", DtmfType::Rfc2833))["data"][0]["type"], "RFC2833");
+  EXPECT_EQ(parse(encodeDtmf("c", "1", DtmfType::InfoRelay))["data"][0]["type"], "INFO_RELAY");
   const Json pong = parse(encodePong());
   EXPECT_EQ(pong["message"], "pong");
   EXPECT_TRUE(pong["data"][0].is_null());

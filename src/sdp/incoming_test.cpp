@@ -1,6 +1,8 @@
 // Incoming calls: SIP offer -> WebRTC offer (buildWebRtcOffer), then the browser's real
 // answer (captured from Chromium 156 answering exactly these offers) -> SIP answer
 // (buildSipAnswer).
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "sdp/attributes.hpp"
@@ -133,6 +135,28 @@ TEST(SipAnswer, SippOfferAnsweredByChromium) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->sdp.media.at(0).formats, (std::vector<std::string>{"0", "101"}));
   EXPECT_EQ(r->plans.at(0).sipRemoteAddress, "192.0.2.10");
+}
+
+// A client that answered PCMU alone (the C++ SDK): the SIP answer still accepts the offer's
+// telephone-event/8000 for callgate's own DTMF; nothing of it is relayed to the client.
+TEST(SipAnswer, ClientWithoutTelephoneEventKeepsCallgatesDtmf) {
+  auto sip = parseTestdata("asterisk_offer.sdp");  // m=audio ... 0 8 9 18 101
+  auto browser = parseTestdata("chromium156_answer_to_asterisk_offer.sdp");
+  auto& b = browser.media.at(0);
+  b.formats = {"0"};
+  b.attributes.erase(std::remove_if(b.attributes.begin(), b.attributes.end(),
+                                    [](const Attribute& a) {
+                                      return (a.name == "rtpmap" || a.name == "fmtp") && a.value &&
+                                             !a.value->starts_with("0 ");
+                                    }),
+                     b.attributes.end());
+  auto r = buildSipAnswer(sip, browser, answerParams());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->sdp.media.at(0).formats, (std::vector<std::string>{"0", "101"}));
+  const auto& plan = r->plans.at(0);
+  EXPECT_EQ(plan.sipTelephoneEventPt, 101);
+  EXPECT_FALSE(plan.browserTelephoneEventPt);
+  EXPECT_FALSE(plan.sipToBrowserPt.lookup(101));
 }
 
 TEST(SipAnswer, VideoPayloadTypeMapsBackToTheSipNumbers) {

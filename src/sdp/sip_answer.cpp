@@ -64,6 +64,18 @@ Result<SipAnswer> buildSipAnswer(const SessionDescription& sipOffer,
       if (!c.is("H264")) c.fmtp = mt.answer.fmtp;
       appendCodec(m, c, /*withRtcpFb=*/false);
     }
+    if (in.media == "audio" && !plan.sipTelephoneEventPt) {
+      // The client answered without telephone-event (the C++ SDK's webrtcbin answers PCMU
+      // alone): accept the SIP offer's telephone-event/8000 for callgate itself, which sends
+      // (sendDtmf RFC2833) and reads (notifyDtmf) RFC 4733 events; not relayed to the client.
+      for (const auto& c : detail::sipCompatibleCodecs(in)) {
+        if (c.is("telephone-event") && c.clockRate == 8000) {
+          appendCodec(m, c, /*withRtcpFb=*/false);
+          plan.sipTelephoneEventPt = c.pt;
+          break;
+        }
+      }
+    }
     if (params.rtcpAttribute && m.port < 65535) m.add("rtcp", std::to_string(m.port + 1));
     if (in.media == "audio" && params.ptime) m.add("ptime", std::to_string(*params.ptime));
     // Our direction toward SIP: we send what the browser sends, take what the browser takes.

@@ -1,5 +1,8 @@
 #include "sdp/sip_offer.hpp"
 
+#include <array>
+#include <charconv>
+
 #include "sdp/attributes.hpp"
 #include "sdp/codec.hpp"
 
@@ -22,6 +25,26 @@ MediaDescription rejectedMedia(const MediaDescription& in) {
   if (!in.formats.empty()) m.formats.push_back(in.formats.front());
   if (m.formats.empty()) m.formats.push_back("0");
   return m;
+}
+
+// callgate makes RFC 4733 events itself (sendDtmf type RFC2833) and reads the SIP side's
+// (notifyDtmf), so an audio offer carries telephone-event/8000 even when the client's did
+// not (the C++ SDK's webrtcbin offers PCMU alone): PT 101, or the first dynamic PT (RFC 3551
+// §3) the client does not use. The client never sees it: the answer to the client lists only
+// what it offered, and SIP packets of this PT are not relayed (buildWebRtcAnswer).
+std::optional<Codec> gatewayTelephoneEvent(const MediaDescription& in, const std::vector<Codec>& chosen) {
+  for (const auto& c : chosen)
+    if (c.is("telephone-event")) return std::nullopt;
+  std::array<bool, 128> used{};
+  for (const auto& f : in.formats) {
+    unsigned pt = 0;
+    auto [end, ec] = std::from_chars(f.data(), f.data() + f.size(), pt);
+    if (ec == std::errc() && end == f.data() + f.size() && pt < used.size()) used[pt] = true;
+  }
+  uint8_t pt = 101;
+  for (unsigned p = 96; used[pt] && p < 128; ++p) pt = static_cast<uint8_t>(p);
+  if (used[pt]) return std::nullopt;
+  return Codec{pt, "telephone-event", 8000, 1, std::string("0-16"), {}};
 }
 
 }  // namespace
@@ -76,6 +99,9 @@ Result<SipOffer> buildSipOffer(const SessionDescription& browserOffer,
     m.port = params.ports[i];
     m.proto = "RTP/AVP";
     for (const auto& c : chosen) appendCodec(m, c, /*withRtcpFb=*/false);
+    if (in.media == "audio") {
+      if (auto events = gatewayTelephoneEvent(in, chosen)) appendCodec(m, *events, /*withRtcpFb=*/false);
+    }
     if (params.rtcpAttribute && m.port < 65535) m.add("rtcp", std::to_string(m.port + 1));
     if (in.media == "audio" && params.ptime) m.add("ptime", std::to_string(*params.ptime));
     setDirection(m, direction(browserOffer, in));

@@ -127,6 +127,40 @@ TEST(SipOffer, DataChannelAndUnknownCodecsAreRejectedInPlace) {
   EXPECT_TRUE(parse(write(r->sdp)).ok());
 }
 
+// The C++ SDK (webrtcbin) offers PCMU alone. callgate still offers telephone-event/8000 to
+// SIP (it sends and reads RFC 4733 events itself), on a PT the client does not use.
+MediaDescription pcmuOnly(std::vector<std::string> formats) {
+  MediaDescription m;
+  m.media = "audio";
+  m.port = 9;
+  m.proto = "UDP/TLS/RTP/SAVPF";
+  m.formats = std::move(formats);
+  return m;
+}
+
+TEST(SipOffer, AudioWithoutTelephoneEventGetsCallgatesOwn) {
+  SessionDescription offer = parseTestdata("chromium156_audio_offer.sdp");
+  offer.media[0] = pcmuOnly({"0"});
+  auto r = buildSipOffer(offer, params());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const auto& m = r->sdp.media[0];
+  EXPECT_EQ(m.formats, (std::vector<std::string>{"0", "101"}));
+  EXPECT_EQ(m.all("rtpmap"), (std::vector<std::string_view>{"0 PCMU/8000", "101 telephone-event/8000"}));
+  EXPECT_EQ(m.first("fmtp"), "101 0-16");
+
+  // 101 taken by the client (an unknown codec, not offered to SIP): the next free dynamic PT.
+  offer.media[0] = pcmuOnly({"0", "101"});
+  offer.media[0].add("rtpmap", "101 iLBC/8000");
+  r = buildSipOffer(offer, params());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->sdp.media[0].formats, (std::vector<std::string>{"0", "96"}));
+
+  // A client that offers telephone-event keeps its own (the Chromium golden has 126 only).
+  r = buildSipOffer(parseTestdata("chromium156_audio_offer.sdp"), params());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->sdp.media[0].formats, (std::vector<std::string>{"111", "9", "0", "8", "110", "126"}));
+}
+
 TEST(SipOffer, Errors) {
   auto offer = parseTestdata("chromium156_av_offer.sdp");
   auto p = params();

@@ -77,6 +77,16 @@ Result<WebRtcAnswer> buildWebRtcAnswer(const SessionDescription& browserOffer,
     detail::setDirections(plan, direction(browserOffer, in), direction(sipAnswer, *sip));
     for (const auto& mt : matches) detail::addCodecMapping(plan, mt.offer, mt.answer);
     detail::acceptBrowserPtsFromSip(plan);
+    if (in.media == "audio" && !plan.sipTelephoneEventPt) {
+      // The telephone-event buildSipOffer added for callgate itself (the client did not
+      // offer one): callgate sends and reads these events; they stay off the client's answer.
+      for (const auto& c : codecs(*sip)) {
+        if (c.is("telephone-event") && c.clockRate == 8000) {
+          plan.sipTelephoneEventPt = c.pt;
+          break;
+        }
+      }
+    }
 
     m.port = params.candidatePort;
     detail::addLocalTransport(m, params);

@@ -1,5 +1,7 @@
 #include "sdp/webrtc_answer.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "sdp/codec.hpp"
@@ -54,6 +56,28 @@ WebRtcAnswer answerFor(const Case& c, const WebRtcAnswerParams& p = params()) {
     EXPECT_EQ(*back, r->sdp);
   }
   return std::move(r).value();
+}
+
+// A client that offered PCMU alone: the SIP answer's telephone-event (offered by callgate
+// itself, buildSipOffer) becomes the plan's SIP DTMF PT but is neither in the client's answer
+// nor relayed to the client.
+TEST(WebRtcAnswer, CallgatesOwnTelephoneEventStaysOffTheClientAnswer) {
+  SessionDescription offer = parseTestdata("chromium156_audio_offer.sdp");
+  auto& m = offer.media[0];
+  m.formats = {"0"};
+  m.attributes.erase(
+      std::remove_if(m.attributes.begin(), m.attributes.end(),
+                     [](const Attribute& a) { return a.name == "rtpmap" || a.name == "fmtp" || a.name == "rtcp-fb"; }),
+      m.attributes.end());
+  const SessionDescription sip = parseTestdata("sipp_pcmu_answer.sdp");  // m=audio 6000 RTP/AVP 0 101
+  auto r = buildWebRtcAnswer(offer, sip, params());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const auto& plan = r->plans[0];
+  ASSERT_TRUE(plan.active);
+  EXPECT_EQ(plan.sipTelephoneEventPt, std::optional<uint8_t>(101));
+  EXPECT_FALSE(plan.browserTelephoneEventPt);
+  EXPECT_FALSE(plan.sipToBrowserPt.lookup(101));
+  EXPECT_EQ(r->sdp.media[0].formats, std::vector<std::string>{"0"});
 }
 
 TEST(WebRtcAnswer, SippPcmuWithTelephoneEventRemap) {
