@@ -49,6 +49,12 @@ Account:
   --visible-name NAME     display name
   --trust-cert FILE       wss: trust this PEM certificate (self-signed server / private CA)
   --insecure              wss: do not verify the certificate (tests only)
+Reconnect (server keepAlive, docs/client-sdk.md "Reconnect"):
+  --keep-alive            ask the server to keep the session when the link drops, and
+                          re-attach automatically (prints "auth token T" once connected)
+  --auth-token TOKEN      re-attach to a session the server kept (no SIP fields needed)
+  --reconnect-attempts N  automatic re-attach tries (default 5; 0: off)
+  --reconnect-interval SEC  between tries (default 2)
 Call (scriptable mode):
   --call CALLEE           place a call (e.g. 1001, echo)
   --answer                wait for an incoming call and answer it
@@ -112,6 +118,8 @@ std::string parseArgs(int argc, char** argv, Args& a) {
     if (flag == "-h" || flag == "--help") {
       std::cout << kHelp;
       std::exit(kOk);
+    } else if (flag == "--keep-alive") {
+      a.session.keepAlive = true;
     } else if (flag == "--insecure") {
       a.session.verifyCertificate = false;
     } else if (flag == "--answer") {
@@ -124,6 +132,17 @@ std::string parseArgs(int argc, char** argv, Args& a) {
       return flag.starts_with("-") ? "missing value for " + flag : "unexpected argument '" + flag + "'";
     } else if (flag == "--url") {
       a.session.urlServer = v;
+    } else if (flag == "--auth-token") {
+      a.session.authToken = v;
+      a.session.keepAlive = true;
+    } else if (flag == "--reconnect-attempts") {
+      auto n = number(v);
+      if (!n || *n > 100 || *n != int(*n)) return "--reconnect-attempts must be 0..100";
+      a.session.reconnectAttempts = int(*n);
+    } else if (flag == "--reconnect-interval") {
+      auto n = number(v);
+      if (!n || *n <= 0 || *n > 600) return "--reconnect-interval must be above 0 and at most 600 seconds";
+      a.session.reconnectInterval = std::chrono::milliseconds(int64_t(*n * 1000));
     } else if (flag == "--login") {
       a.session.sipLogin = v;
     } else if (flag == "--auth-name") {
@@ -262,6 +281,7 @@ int main(int argc, char** argv) {
     say(std::string("session ") + toString(e->session.status) + (e->session.info.empty() ? "" : " " + e->session.info));
     if (e->session.status == SessionStatus::Connected) connected = true;
     if (e->session.status == ready) up = true;
+    if (up && args.session.keepAlive) say("auth token " + session->authToken());
     if (e->session.status == SessionStatus::Failed || e->session.status == SessionStatus::Disconnected)
       return finalLine(connected ? kSessionRefused : kConnectFailed, e->session.info);
   }
@@ -291,8 +311,20 @@ int main(int argc, char** argv) {
       }
     }
   } else {
-    std::this_thread::sleep_for(secs(args.duration));
+    // Session only: stay connected for --duration, reporting status changes (a re-attach
+    // after a lost link shows as PENDING "Reconnecting ...", then ESTABLISHED/REGISTERED).
+    deadline = Clock::now() + secs(args.duration);
+    for (;;) {
+      auto e = queue.pop(deadline);
+      if (!e) break;
+      if (e->kind != Event::SessionStatusChanged) continue;
+      say(std::string("session ") + toString(e->session.status) + (e->session.info.empty() ? "" : " " + e->session.info));
+      if (e->session.status == SessionStatus::Failed || e->session.status == SessionStatus::Disconnected)
+        return finalLine(kSessionLost, e->session.info);
+    }
+    const SessionStatus now = session->status();
     session->disconnect();
+    if (now != ready) return finalLine(kSessionLost, std::string("session ") + toString(now) + " at the end");
     return finalLine(kOk, "session only");
   }
 
