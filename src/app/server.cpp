@@ -140,6 +140,12 @@ int runServer(const Config& config) {
     workers.push_back(std::move(w));
   }
 
+  // Every worker's kept-session registry knows the others, so a re-attaching socket accepted
+  // by another worker is relayed to the session's own worker (api/server/session_registry.hpp).
+  auto registryPeers = std::make_shared<std::vector<api::SessionRegistry::Peer>>();
+  for (auto& w : workers) registryPeers->push_back({w->io.get_executor(), w->keptSessions.get()});
+  for (auto& w : workers) w->keptSessions->setPeers(registryPeers);
+
   // Registered before anything is started so no SIGINT/SIGTERM falls into a gap.
   asio::signal_set signals(mainIo, SIGINT, SIGTERM);
 

@@ -125,3 +125,33 @@ test('authTokens that cannot be re-attached are refused with a reason and the so
     assert.match(callgate.log(), /no re-attach within 1 s \(keepAlive grace\)/);
   });
 });
+
+test('with two workers a re-attaching socket accepted by the other worker is relayed to the session', async () => {
+  const ports = portPlan(66);
+  const ctx = testContext('keepalive_workers');
+  await ctx.run(async () => {
+    const callgate = await startCallgate(ctx.procs, ports, ['--workers', '2', '--keepalive-grace-s', '5']);
+    const url = `ws://${LOOPBACK}:${ports.ws}`;
+    const first = await WcsClient.open(url);
+    first.sendConnection({ sipRegisterRequired: false, sipPort: String(ports.peer), keepAlive: true });
+    const token = (await first.waitFor({ message: 'getUserData' })).data[0].authToken;
+    await first.close();
+    await sleep(200);
+    // Connections are spread round robin, so the next socket lands on the other worker.
+    const again = await reconnectWithToken(ports, token);
+    ctx.onCleanup(() => again.close());
+    const ud = (await again.waitFor({ message: 'getUserData' }, 5000)).data[0];
+    assert.equal(ud.authToken, token);
+    assert.equal(ud.sipLogin, '1000');
+    assert.match(callgate.log(), /re-attached by authToken through a socket of another worker/,
+      'the second socket was on the other worker and relayed');
+    // Frames flow both ways through the relay: a bad call is refused by the session's worker.
+    again.send('call', { callId: 'c-relay', callee: '', sdp: 'v=0' });
+    const fin = await again.waitForTerminal('c-relay', 5000);
+    assert.equal(fin.status, 'FAILED');
+    assert.match(fin.info, /callee/i);
+    // Link checks are answered on the relaying socket: it stays open across a ping.
+    await again.waitFor({ message: 'ping' }, 7000);
+    assertHealthy(again, callgate);
+  });
+});

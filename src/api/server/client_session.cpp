@@ -46,6 +46,30 @@ Json callObject(const gateway::CallSnapshot& call) {
 
 }  // namespace
 
+// Frames of a session owned by another worker, posted to the worker of the socket that
+// re-attached it; dropped once the relaying ClientSession there is gone. Lives on the owner.
+class RelaySink final : public FrameSink {
+ public:
+  RelaySink(boost::asio::any_io_executor home, std::weak_ptr<char> alive, ClientSession* relay)
+      : home_(std::move(home)), alive_(std::move(alive)), relay_(relay) {}
+  void sendText(std::string text) override {
+    boost::asio::post(home_, [alive = alive_, relay = relay_, text = std::move(text)]() mutable {
+      if (!alive.expired()) relay->relayOut(std::move(text));
+    });
+  }
+  void closeAfterSend() override {
+    boost::asio::post(home_, [alive = alive_, relay = relay_] {
+      if (!alive.expired() && relay->sink_) relay->sink_->closeAfterSend();
+    });
+  }
+  void adopt(std::unique_ptr<ClientSession>) override {}  // a connected session never re-attaches
+
+ private:
+  boost::asio::any_io_executor home_;
+  std::weak_ptr<char> alive_;
+  ClientSession* relay_;  // dereferenced only on home_'s thread, while alive_
+};
+
 ClientSession::ClientSession(boost::asio::any_io_executor executor, FrameSink& sink,
                              gateway::UserSessionFactory& factory, KeepAliveSettings keepAlive,
                              SessionRegistry* registry)
@@ -84,6 +108,20 @@ void ClientSession::failCall(const std::string& callId, const std::string& info)
 
 void ClientSession::onText(std::string_view text) {
   if (closing_) return;
+  if (relayOwner_) {
+    // Link checks stay with this socket; everything else belongs to the relayed session.
+    auto frame = decodeFrame(text);
+    if (frame && (frame->message == "pong" || frame->message == "ping")) {
+      unansweredPings_ = 0;
+      if (frame->message == "ping") send("pong", Json::array());
+      return;
+    }
+    boost::asio::post(relayOwner_->executor, [registry = relayOwner_->registry, token = relayToken_,
+                                              attachment = relayAttachment_, text = std::string(text)] {
+      registry->deliverRemote(token, attachment, text);
+    });
+    return;
+  }
   auto frame = decodeFrame(text);
   if (!frame) {
     CG_WARN("client {}: bad frame: {}", id_, frame.error().message);
@@ -229,6 +267,7 @@ void ClientSession::handleCall(const Json& payload) {
 
 void ClientSession::reattach(const ConnectionRequest& request) {
   if (!registry_) return refuseConnection(SessionRegistry::kUnknownToken);
+  if (const auto* owner = registry_->ownerOf(request.authToken)) return relayTo(*owner, request);
   auto kept = registry_->take(request.authToken);
   if (!kept) return refuseConnection(kept.error().message);
   // This session only carried the request: it never had an identity, and it is done.
@@ -237,6 +276,33 @@ void ClientSession::reattach(const ConnectionRequest& request) {
   CG_INFO("client {}: re-attached by authToken on the socket of client {}", (*kept)->id(), id_);
   (*kept)->attach(*sink, request);
   sink->adopt(std::move(*kept));  // may destroy nothing now; `this` is released later
+}
+
+void ClientSession::relayTo(const SessionRegistry::Peer& owner, const ConnectionRequest& request) {
+  relayOwner_ = &owner;
+  relayToken_ = request.authToken;
+  relayAttachment_ = (uint64_t(randomU32()) << 32) | randomU32();
+  CG_INFO("client {}: authToken of another worker, relaying this socket there", id_);
+  auto sink = std::make_unique<RelaySink>(executor_, alive_, this);
+  // Posted in order: the attach runs on the owner before any frame relayed after it.
+  boost::asio::post(owner.executor, [registry = owner.registry, token = relayToken_, attachment = relayAttachment_,
+                                     request, sink = std::move(sink), home = executor_,
+                                     alive = std::weak_ptr<char>(alive_), self = this]() mutable {
+    auto attached = registry->attachRemote(token, attachment, request, std::move(sink));
+    if (attached) return;
+    boost::asio::post(home, [alive, self, info = attached.error().message] {
+      if (!alive.expired()) self->relayRefused(info);
+    });
+  });
+}
+
+void ClientSession::relayOut(std::string text) {
+  if (sink_ && !closing_) sink_->sendText(std::move(text));
+}
+
+void ClientSession::relayRefused(const std::string& info) {
+  relayOwner_ = nullptr;
+  refuseConnection(info);
 }
 
 void ClientSession::detach() {
@@ -294,6 +360,13 @@ bool ClientSession::onKeepAliveTick() {
 void ClientSession::shutdown(std::function<void()> done) {
   closing_ = true;
   sink_ = nullptr;
+  if (relayOwner_) {
+    boost::asio::post(relayOwner_->executor, [registry = relayOwner_->registry, token = relayToken_,
+                                              attachment = relayAttachment_] {
+      registry->remoteLost(token, attachment);
+    });
+    relayOwner_ = nullptr;
+  }
   if (registry_ && !authToken_.empty()) registry_->remove(authToken_);
   if (!userSession_) {
     boost::asio::post(executor_, std::move(done));

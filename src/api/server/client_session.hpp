@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "api/protocol/messages.hpp"
+#include "api/server/session_registry.hpp"
 #include "gateway/user_session.hpp"
 
 namespace callgate::api {
@@ -36,7 +37,6 @@ class FrameSink {
   virtual void adopt(std::unique_ptr<ClientSession> kept) = 0;
 };
 
-class SessionRegistry;
 
 struct KeepAliveSettings {
   int probes = 10;  // consecutive unanswered pings before the link counts as dead
@@ -86,6 +86,11 @@ class ClientSession final : public gateway::UserSession::Listener {
   void sendFail(std::string_view apiMethod, const std::string& info, const std::string& callId = {});
   void failCall(const std::string& callId, const std::string& info);
   void reattach(const ConnectionRequest& request);
+  // Re-attach to a session of another worker (SessionRegistry "across workers"): this
+  // session then relays frames both ways by asio::post.
+  void relayTo(const SessionRegistry::Peer& owner, const ConnectionRequest& request);
+  void relayOut(std::string text);
+  void relayRefused(const std::string& info);
   void refuseConnection(const std::string& info);
 
   // What the client knows of each live call, to end or re-deliver it when the socket changes.
@@ -119,6 +124,13 @@ class ClientSession final : public gateway::UserSession::Listener {
   Json userData_;  // the getUserData payload, replayed on re-attach
   std::map<std::string, KnownCall> calls_;
   std::unique_ptr<gateway::UserSession> userSession_;
+
+  // Relay mode: the session this socket re-attached lives on another worker.
+  const SessionRegistry::Peer* relayOwner_ = nullptr;  // that worker
+  std::string relayToken_;
+  uint64_t relayAttachment_ = 0;
+  std::shared_ptr<char> alive_ = std::make_shared<char>();  // for frames posted back to us
+  friend class RelaySink;
 };
 
 }  // namespace callgate::api

@@ -21,7 +21,10 @@ double seconds(std::chrono::milliseconds ms) { return double(ms.count()) / 1000.
 
 SessionRegistry::SessionRegistry(boost::asio::any_io_executor executor, std::chrono::milliseconds grace,
                                  int workerIndex)
-    : executor_(std::move(executor)), grace_(grace), prefix_(std::to_string(workerIndex) + "-") {}
+    : executor_(std::move(executor)),
+      grace_(grace),
+      workerIndex_(workerIndex),
+      prefix_(std::to_string(workerIndex) + "-") {}
 
 SessionRegistry::~SessionRegistry() = default;
 
@@ -91,7 +94,7 @@ Result<std::unique_ptr<ClientSession>> SessionRegistry::take(std::string_view to
                    std::find(expiredKeys_.begin(), expiredKeys_.end(), tokenKey) != expiredKeys_.end();
     return makeError(expired ? kExpiredToken : kUnknownToken);
   }
-  if (!entry->kept) return makeError(kTokenInUse);
+  if (entry->attached || !entry->kept) return makeError(kTokenInUse);
   entry->graceTimer.reset();  // cancels the expiry
   auto session = std::move(entry->kept);
   entry->attached = session.get();
@@ -128,12 +131,65 @@ void SessionRegistry::rememberExpired(std::string key) {
 }
 
 size_t SessionRegistry::keptCount() const {
-  return size_t(std::count_if(entries_.begin(), entries_.end(), [](const auto& e) { return e.second.kept != nullptr; }));
+  return size_t(std::count_if(entries_.begin(), entries_.end(),
+                              [](const auto& e) { return e.second.kept != nullptr && !e.second.attached; }));
 }
 
 size_t SessionRegistry::attachedCount() const {
   return size_t(
       std::count_if(entries_.begin(), entries_.end(), [](const auto& e) { return e.second.attached != nullptr; }));
+}
+
+const SessionRegistry::Peer* SessionRegistry::ownerOf(std::string_view token) const {
+  if (!peers_) return nullptr;
+  auto dash = token.find('-');
+  if (dash == std::string_view::npos || dash == 0 || dash > 4) return nullptr;
+  int worker = 0;
+  for (char c : token.substr(0, dash)) {
+    if (c < '0' || c > '9') return nullptr;
+    worker = worker * 10 + (c - '0');
+  }
+  if (worker == workerIndex_ || worker >= int(peers_->size())) return nullptr;
+  return &(*peers_)[size_t(worker)];
+}
+
+Result<void> SessionRegistry::attachRemote(std::string_view token, uint64_t attachment,
+                                           const ConnectionRequest& request, std::unique_ptr<FrameSink> sink) {
+  auto taken = take(token);
+  if (!taken) return taken.error();
+  std::string key;
+  Entry* entry = find(token, &key);
+  ClientSession* session = taken->get();
+  entry->kept = std::move(*taken);
+  entry->attached = session;
+  entry->remoteSink = std::move(sink);
+  entry->attachment = attachment;
+  CG_INFO("client {}: re-attached by authToken through a socket of another worker", session->id());
+  session->attach(*entry->remoteSink, request);
+  return {};
+}
+
+void SessionRegistry::deliverRemote(std::string_view token, uint64_t attachment, std::string_view text) {
+  Entry* entry = find(token);
+  if (!entry || !entry->remoteSink || entry->attachment != attachment) return;
+  entry->kept->onText(text);
+}
+
+void SessionRegistry::remoteLost(std::string_view token, uint64_t attachment) {
+  std::string key;
+  Entry* entry = find(token, &key);
+  if (!entry || !entry->remoteSink || entry->attachment != attachment) return;
+  auto session = std::move(entry->kept);
+  entry->attached = nullptr;
+  entry->attachment = 0;
+  // The session still points at the sink: detach (keep) or end it before the sink goes.
+  auto sink = std::move(entry->remoteSink);
+  if (session->wantsKeep()) {
+    keep(std::move(session));
+  } else {
+    entries_.erase(key);
+    end(std::move(session));
+  }
 }
 
 }  // namespace callgate::api

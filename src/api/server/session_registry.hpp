@@ -33,6 +33,8 @@
 namespace callgate::api {
 
 class ClientSession;
+class FrameSink;
+struct ConnectionRequest;
 
 class SessionRegistry {
  public:
@@ -58,6 +60,28 @@ class SessionRegistry {
   size_t keptCount() const;
   size_t attachedCount() const;
 
+  // ---- Re-attach across workers ----
+  // A socket lands on whichever worker the listener picks, but a session must stay on the
+  // worker that owns its SIP port and calls. So when a token names another worker, the
+  // socket's own ClientSession relays: it posts the `connection` and every later frame to
+  // the owner's registry, which attaches the session to a FrameSink that posts frames back.
+  // Only asio::post crosses threads; each side touches only its own objects.
+  struct Peer {
+    boost::asio::any_io_executor executor;
+    SessionRegistry* registry;
+  };
+  // Every worker's registry, index = worker; set once before the workers run, then read-only.
+  void setPeers(std::shared_ptr<const std::vector<Peer>> peers) { peers_ = std::move(peers); }
+  // The registry (of another worker) that minted `token`; null for ours or unknown workers.
+  const Peer* ownerOf(std::string_view token) const;
+  // On the owner's thread: attach the kept session to `sink` (posting to the relaying
+  // worker) under `attachment`; errors as take().
+  Result<void> attachRemote(std::string_view token, uint64_t attachment, const ConnectionRequest& request,
+                            std::unique_ptr<FrameSink> sink);
+  // On the owner's thread: a frame from the relaying socket / that socket is gone.
+  void deliverRemote(std::string_view token, uint64_t attachment, std::string_view text);
+  void remoteLost(std::string_view token, uint64_t attachment);
+
   // Info strings of refused re-attaches (tests and the client SDK match them).
   static constexpr const char* kUnknownToken = "Unknown authToken";
   static constexpr const char* kExpiredToken = "authToken expired";
@@ -70,6 +94,10 @@ class SessionRegistry {
     ClientSession* attached = nullptr;
     std::unique_ptr<ClientSession> kept;
     std::unique_ptr<boost::asio::steady_timer> graceTimer;
+    // Attached to a socket of another worker: `kept` stays owned here, `attached` points at
+    // it, frames go out through remoteSink.
+    std::unique_ptr<FrameSink> remoteSink;
+    uint64_t attachment = 0;
   };
   // Splits a token into its key; nullptr unless the key is listed and the secret matches.
   Entry* find(std::string_view token, std::string* key = nullptr);
@@ -79,7 +107,9 @@ class SessionRegistry {
 
   boost::asio::any_io_executor executor_;
   std::chrono::milliseconds grace_;
+  int workerIndex_;
   std::string prefix_;  // "<worker>-"
+  std::shared_ptr<const std::vector<Peer>> peers_;
   std::map<std::string, Entry, std::less<>> entries_;
   // Sessions whose teardown (un-REGISTER, BYEs) is still running.
   std::vector<std::unique_ptr<ClientSession>> ending_;

@@ -90,6 +90,11 @@ class SessionRegistryTest : public ::testing::Test {
     return session;
   }
   FakeUserSession& user(size_t i = 0) { return *factory.created.at(i); }
+  // Runs the loop (again: run_for stops it when it runs out of work).
+  void pump(std::chrono::milliseconds ms) {
+    io.restart();
+    io.run_for(ms);
+  }
 
   boost::asio::io_context io;
   FakeFactory factory;
@@ -233,12 +238,12 @@ TEST_F(SessionRegistryTest, GraceExpiryEndsTheSessionAndTheTokenThenReadsExpired
   user().listener.onRegistered();
   std::vector<std::string>* log = &user().log;
   registry.keep(std::move(session));
-  io.run_for(100ms);
+  pump(100ms);
   EXPECT_EQ(registry.keptCount(), 1u);
   EXPECT_EQ(*log, std::vector<std::string>{"start"});
   // The fake's close() finishes at once and the ClientSession then destroys it: watch the
   // registry instead of the log.
-  io.run_for(300ms);
+  pump(300ms);
   EXPECT_EQ(registry.keptCount(), 0u);
   EXPECT_EQ(registry.attachedCount(), 0u);
   auto fresh = reconnect(second, token);
@@ -251,7 +256,7 @@ TEST_F(SessionRegistryTest, ReattachCancelsTheExpiry) {
   registry.keep(std::move(session));
   auto fresh = reconnect(second, token);
   ASSERT_NE(second.adopted, nullptr);
-  io.run_for(400ms);
+  pump(400ms);
   EXPECT_EQ(user().log, std::vector<std::string>{"start"});
   EXPECT_EQ(registry.attachedCount(), 1u);
   // Lost again: kept again, with the same token.
@@ -267,7 +272,7 @@ TEST_F(SessionRegistryTest, WithoutKeepAliveTheSessionIsNotKeptAndItsTokenDies) 
   EXPECT_FALSE(session->wantsKeep());
   bool done = false;
   session->shutdown([&] { done = true; });
-  io.run_for(50ms);
+  pump(50ms);
   EXPECT_TRUE(done);
   EXPECT_EQ(registry.attachedCount(), 0u);
   auto fresh = reconnect(second, token);
@@ -281,6 +286,72 @@ TEST_F(SessionRegistryTest, ZeroGraceEndsAtOnce) {
   none.keep(std::move(session));
   EXPECT_EQ(none.keptCount(), 0u);
   EXPECT_EQ(factory.created.at(0)->log.back(), "close");
+}
+
+TEST_F(SessionRegistryTest, TokenOfAnotherWorkerIsRelayedToTheOwningWorker) {
+  // Worker 0 is `registry`; worker 1 gets the reconnecting socket.
+  SessionRegistry worker1{io.get_executor(), 200ms, 1};
+  auto peers = std::make_shared<std::vector<SessionRegistry::Peer>>(
+      std::vector<SessionRegistry::Peer>{{io.get_executor(), &registry}, {io.get_executor(), &worker1}});
+  registry.setPeers(peers);
+  worker1.setPeers(peers);
+  auto session = connect();
+  user().listener.onRegistered();
+  registry.keep(std::move(session));
+  user().listener.onRemoteSdp("in1", "v=0\r\noffer", false);
+  user().listener.onIncomingCall(snapshot("in1", gateway::CallStatus::Ring, true));
+
+  auto relay = std::make_unique<ClientSession>(io.get_executor(), second, factory, KeepAliveSettings{}, &worker1);
+  relay->onText(frame("connection", {{"authToken", token}, {"keepAlive", true}}));
+  relay->onText(frame("answer", {{"callId", "in1"}, {"sdp", "v=0\r\nanswer"}}));
+  pump(50ms);
+  EXPECT_EQ(second.adopted, nullptr);  // the session stays on its worker
+  EXPECT_EQ(second.names(),
+            (std::vector<std::string>{"getUserData", "registered", "setRemoteSDP", "notifyIncomingCall", "ring"}));
+  EXPECT_EQ(second.frames[0]["data"][0]["authToken"], token);
+  EXPECT_EQ(user().log.back(), "answer in1");  // relayed to the owner's session
+  EXPECT_EQ(registry.keptCount(), 0u);
+  EXPECT_EQ(registry.attachedCount(), 1u);
+  // Pings are answered by the relaying socket itself.
+  relay->onText(frame("ping", nullptr));
+  EXPECT_EQ(second.names().back(), "pong");
+
+  // A third socket while the relay holds it: in use.
+  FakeSink third;
+  auto other = std::make_unique<ClientSession>(io.get_executor(), third, factory, KeepAliveSettings{}, &worker1);
+  other->onText(frame("connection", {{"authToken", token}, {"keepAlive", true}}));
+  pump(50ms);
+  ASSERT_EQ(third.names(), std::vector<std::string>{"fail"});
+  EXPECT_EQ(third.frames[0]["data"][0]["info"], SessionRegistry::kTokenInUse);
+  EXPECT_TRUE(third.closed);
+
+  // The relaying socket closes: the owner keeps the session again, then expires it.
+  relay->shutdown([] {});
+  pump(50ms);
+  EXPECT_EQ(registry.keptCount(), 1u);
+  EXPECT_EQ(user().log.back(), "hangup in1");  // answered, so not resumable: ended; session kept
+  pump(300ms);
+  EXPECT_EQ(registry.keptCount(), 0u);
+}
+
+TEST_F(SessionRegistryTest, UnknownTokenOfAnotherWorkerIsRefusedThroughTheRelay) {
+  SessionRegistry worker1{io.get_executor(), 200ms, 1};
+  auto peers = std::make_shared<std::vector<SessionRegistry::Peer>>(
+      std::vector<SessionRegistry::Peer>{{io.get_executor(), &registry}, {io.get_executor(), &worker1}});
+  registry.setPeers(peers);
+  worker1.setPeers(peers);
+  auto relay = std::make_unique<ClientSession>(io.get_executor(), second, factory, KeepAliveSettings{}, &worker1);
+  relay->onText(frame("connection", {{"authToken", "0-nosuchkey.nosecret"}, {"keepAlive", true}}));
+  pump(50ms);
+  ASSERT_EQ(second.names(), std::vector<std::string>{"fail"});
+  EXPECT_EQ(second.frames[0]["data"][0]["info"], SessionRegistry::kUnknownToken);
+  EXPECT_TRUE(second.closed);
+  // A worker that does not exist: not relayed, refused here.
+  FakeSink third;
+  auto other = std::make_unique<ClientSession>(io.get_executor(), third, factory, KeepAliveSettings{}, &worker1);
+  other->onText(frame("connection", {{"authToken", "7-nosuchkey.nosecret"}, {"keepAlive", true}}));
+  ASSERT_EQ(third.names(), std::vector<std::string>{"fail"});
+  EXPECT_EQ(third.frames[0]["data"][0]["info"], SessionRegistry::kOtherWorker);
 }
 
 }  // namespace
