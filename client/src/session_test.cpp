@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "callgate/client/client.hpp"
+#include "callgate_client.h"
 
 namespace callgate::client {
 namespace {
@@ -511,6 +512,38 @@ TEST(ClientReattach, SessionWithOnlyATokenReattaches) {
   EXPECT_EQ(p["keepAlive"], true);
   EXPECT_FALSE(p.contains("sipLogin"));
   EXPECT_FALSE(p.contains("sipPassword"));
+}
+
+TEST(ClientReattach, CApiCarriesTokenKeepAliveAndReturnsTheToken) {
+  Json connection;
+  SequenceServer server({[&](Ws& ws) {
+    connection = readFrame(ws);
+    sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-c"}}}));
+    readUntilClosed(ws);
+  }});
+  const std::string url = server.url();
+  cg_session_options o = {};
+  o.url_server = url.c_str();
+  o.auth_token = "tok-old";
+  o.keep_alive = 1;
+  o.reconnect_attempts = -1;
+  cg_session* s = cg_session_create(&o);
+  ASSERT_NE(s, nullptr);
+  Events<int> statuses;
+  cg_session_set_status_callback(
+      s, [](void* user, cg_session_status st, const char*) { static_cast<Events<int>*>(user)->push(int(st)); },
+      &statuses);
+  ASSERT_EQ(cg_session_connect(s), 0);
+  ASSERT_TRUE(statuses.waitFor([](const int& st) { return st == CG_SESSION_ESTABLISHED; }));
+  EXPECT_STREQ(cg_session_get_auth_token(s), "tok-c");
+  cg_session_disconnect(s);
+  ASSERT_TRUE(statuses.waitFor([](const int& st) { return st == CG_SESSION_DISCONNECTED; }));
+  cg_session_destroy(s);
+  EXPECT_EQ(connection["data"][0]["authToken"], "tok-old");
+  EXPECT_EQ(connection["data"][0]["keepAlive"], true);
+  o.reconnect_interval_ms = -5;
+  EXPECT_EQ(cg_session_create(&o), nullptr);
+  EXPECT_STREQ(cg_last_error(), "reconnect_interval_ms must not be negative");
 }
 
 }  // namespace
