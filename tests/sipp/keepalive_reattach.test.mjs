@@ -9,6 +9,9 @@
 //    grace runs out: the un-REGISTER comes about 3 s after the close, with an INFO log line.
 // 2. Refused tokens: unknown, in use by a live socket, of a keepAlive:false session that ended,
 //    expired — each a `fail` ConnectionStatusEvent with its own info, then the server closes.
+// 3. --workers 2: the re-attaching socket lands on the other worker and is relayed to the
+//    session's worker (frames both ways).
+// 4. A client that stops answering pings is dropped by the server and kept like a closed one.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { portPlan, sleep, startCallgate, testContext } from '../lib/callgate.mjs';
@@ -152,6 +155,27 @@ test('with two workers a re-attaching socket accepted by the other worker is rel
     assert.match(fin.info, /callee/i);
     // Link checks are answered on the relaying socket: it stays open across a ping.
     await again.waitFor({ message: 'ping' }, 7000);
+    assertHealthy(again, callgate);
+  });
+});
+
+test('a keepAlive client dropped for unanswered pings is kept and can re-attach', async () => {
+  const ports = portPlan(67);
+  const ctx = testContext('keepalive_probes');
+  await ctx.run(async () => {
+    const callgate = await startCallgate(ctx.procs, ports,
+      ['--keepalive-interval-ms', '200', '--keepalive-probes', '2', '--keepalive-grace-s', '5']);
+    const silent = await WcsClient.open(`ws://${LOOPBACK}:${ports.ws}`);
+    silent.sendConnection({ sipRegisterRequired: false, sipPort: String(ports.peer), keepAlive: true });
+    const token = (await silent.waitFor({ message: 'getUserData' })).data[0].authToken;
+    silent.send = () => {};  // from now on no pong: the server must give up on this socket
+    await silent.waitClosed(5000);
+    assert.match(callgate.log(), /pings unanswered, closing/);
+    assert.match(callgate.log(), /socket lost, session kept 5 s/);
+    const again = await reconnectWithToken(ports, token);
+    ctx.onCleanup(() => again.close());
+    const ud = (await again.waitFor({ message: 'getUserData' }, 5000)).data[0];
+    assert.equal(ud.authToken, token);
     assertHealthy(again, callgate);
   });
 });
