@@ -1,6 +1,7 @@
 #include "phone_options.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <optional>
 
 namespace callgate::phone {
@@ -27,6 +28,12 @@ Account:
   --config FILE           read settings from a TOML file: the flag names without "--" as
                           keys (url = "ws://...", register = true, tone = 600); flags given
                           on the command line override the file
+Reconnect (server keepAlive, docs/client-sdk.md "Reconnect"):
+  --keep-alive            ask the server to keep the session when the link drops, and
+                          re-attach automatically (prints "auth token T" once connected)
+  --auth-token TOKEN      re-attach to a session the server kept (no SIP fields needed)
+  --reconnect-attempts N  automatic re-attach tries (default 5; 0: off)
+  --reconnect-interval SEC  between tries (default 2)
 Interactive mode:
   -i, --interactive       read commands from stdin: call ID, answer, hangup, hold, unhold,
                           dtmf DIGITS [rfc2833|info|info_relay], status, help, quit
@@ -75,7 +82,7 @@ std::optional<double> number(const std::string& s) {
 
 bool isSwitch(const std::string& flag) {
   return flag == "-h" || flag == "--help" || flag == "--insecure" || flag == "--answer" || flag == "--silence" ||
-         flag == "-q" || flag == "--quiet" || flag == "-i" || flag == "--interactive" || isMediaSwitch(flag);
+         flag == "-q" || flag == "--quiet" || flag == "-i" || flag == "--interactive" || flag == "--keep-alive" || isMediaSwitch(flag);
 }
 
 std::string applyFlag(PhoneOptions& a, const std::string& flag, const std::string& v) {
@@ -95,6 +102,19 @@ std::string applyFlag(PhoneOptions& a, const std::string& flag, const std::strin
     a.configFile = v;
   } else if (flag == "--url") {
     a.session.urlServer = v;
+  } else if (flag == "--keep-alive") {
+    a.session.keepAlive = true;
+  } else if (flag == "--auth-token") {
+    a.session.authToken = v;
+    a.session.keepAlive = true;
+  } else if (flag == "--reconnect-attempts") {
+    auto n = number(v);
+    if (!n || *n > 100 || *n != int(*n)) return "--reconnect-attempts must be 0..100";
+    a.session.reconnectAttempts = int(*n);
+  } else if (flag == "--reconnect-interval") {
+    auto n = number(v);
+    if (!n || *n <= 0 || *n > 600) return "--reconnect-interval must be above 0 and at most 600 seconds";
+    a.session.reconnectInterval = std::chrono::milliseconds(int64_t(*n * 1000));
   } else if (flag == "--login") {
     a.session.sipLogin = v;
   } else if (flag == "--auth-name") {

@@ -54,6 +54,7 @@ int runScripted(const PhoneOptions& args) {
     say(std::string("session ") + toString(e->session.status) + (e->session.info.empty() ? "" : " " + e->session.info));
     if (e->session.status == SessionStatus::Connected) connected = true;
     if (e->session.status == ready) up = true;
+    if (up && args.session.keepAlive) say("auth token " + session->authToken());
     if (e->session.status == SessionStatus::Failed || e->session.status == SessionStatus::Disconnected)
       return finalLine(connected ? kSessionRefused : kConnectFailed, e->session.info);
   }
@@ -81,8 +82,20 @@ int runScripted(const PhoneOptions& args) {
       }
     }
   } else {
-    std::this_thread::sleep_for(secs(args.duration));
+    // Session only: stay connected for --duration, reporting status changes (a re-attach
+    // after a lost link shows as PENDING "Reconnecting ...", then ESTABLISHED/REGISTERED).
+    deadline = Clock::now() + secs(args.duration);
+    for (;;) {
+      auto e = queue.pop(deadline);
+      if (!e) break;
+      if (e->kind != Event::SessionStatusChanged) continue;
+      say(std::string("session ") + toString(e->session.status) + (e->session.info.empty() ? "" : " " + e->session.info));
+      if (e->session.status == SessionStatus::Failed || e->session.status == SessionStatus::Disconnected)
+        return finalLine(kSessionLost, e->session.info);
+    }
+    const SessionStatus now = session->status();
     session->disconnect();
+    if (now != ready) return finalLine(kSessionLost, std::string("session ") + toString(now) + " at the end");
     return finalLine(kOk, "session only");
   }
 

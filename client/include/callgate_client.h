@@ -45,6 +45,11 @@ typedef struct {
   const char* sip_visible_name;
   const char* trusted_certificate_file;
   int disable_certificate_verification; /* tests only */
+  /* Re-attach (docs/client-sdk.md "Reconnect"); appended fields: zero-initialise the struct. */
+  const char* auth_token;    /* re-attach to a session the server kept (SIP fields may be NULL) */
+  int keep_alive;            /* 1: ask the server to keep the session when the link drops */
+  int reconnect_attempts;    /* with keep_alive: automatic re-attach tries; 0: 5; < 0: off */
+  int reconnect_interval_ms; /* between tries; 0: 2000 */
 } cg_session_options;
 
 typedef struct {
@@ -90,6 +95,9 @@ void cg_session_set_incoming_call_callback(cg_session* session, cg_incoming_call
 int cg_session_connect(cg_session* session);
 void cg_session_disconnect(cg_session* session);
 cg_session_status cg_session_get_status(const cg_session* session);
+/* The authToken from the server's getUserData ("" before ESTABLISHED), for a later
+ * re-attach. Valid until the next call of this function on the same thread. */
+const char* cg_session_get_auth_token(const cg_session* session);
 
 cg_call* cg_session_create_call(cg_session* session, const cg_call_options* options);
 void cg_call_release(cg_call* call);

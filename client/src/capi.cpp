@@ -79,6 +79,15 @@ cg_session* cg_session_create(const cg_session_options* o) {
   opts.sipVisibleName = str(o->sip_visible_name);
   opts.trustedCertificateFile = str(o->trusted_certificate_file);
   opts.verifyCertificate = !o->disable_certificate_verification;
+  opts.authToken = str(o->auth_token);
+  opts.keepAlive = o->keep_alive != 0;
+  if (o->reconnect_attempts < 0) opts.reconnectAttempts = 0;
+  else if (o->reconnect_attempts > 0) opts.reconnectAttempts = o->reconnect_attempts;
+  if (o->reconnect_interval_ms < 0) {
+    lastError = "reconnect_interval_ms must not be negative";
+    return nullptr;
+  }
+  if (o->reconnect_interval_ms > 0) opts.reconnectInterval = std::chrono::milliseconds(o->reconnect_interval_ms);
   return new cg_session{Session::create(std::move(opts))};
 }
 
@@ -101,6 +110,12 @@ void cg_session_set_incoming_call_callback(cg_session* s, cg_incoming_call_cb cb
 
 int cg_session_connect(cg_session* s) { return report(s->session->connect()); }
 void cg_session_disconnect(cg_session* s) { s->session->disconnect(); }
+const char* cg_session_get_auth_token(const cg_session* s) {
+  thread_local std::string token;
+  token = s->session->authToken();
+  return token.c_str();
+}
+
 cg_session_status cg_session_get_status(const cg_session* s) {
   return static_cast<cg_session_status>(s->session->status());
 }

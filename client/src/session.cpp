@@ -41,6 +41,7 @@ void Session::Impl::shutdown() {
     if (self->transport) self->transport->close();
     self->transport.reset();
     self->probeTimer.cancel();
+    self->reattachTimer.cancel();
     self->work.reset();
     self->io.stop();
   });
@@ -71,9 +72,18 @@ void Session::Impl::sendText(std::string text) {
 
 void Session::Impl::doConnect(detail::ServerUrl url) {
   if (transport) return;  // already connecting or connected
+  reattachTimer.cancel();
+  reattachAttempt = 0;
   userDisconnect = false;
-  pendingFailInfo.clear();
+  serverUrl = std::move(url);
   setStatus(SessionStatus::Pending);
+  openTransport();
+}
+
+void Session::Impl::openTransport() {
+  pendingFailInfo.clear();
+  serverRefusal.clear();
+  registrationFailedClose = false;
   auto weak = weak_from_this();
   detail::WsTransport::Handlers h;
   h.onOpen = [weak] {
@@ -85,19 +95,36 @@ void Session::Impl::doConnect(detail::ServerUrl url) {
   h.onClosed = [weak](bool error, std::string info) {
     if (auto s = weak.lock()) s->onClosed(error, info);
   };
-  transport = detail::makeWsTransport(io, std::move(url), {options.verifyCertificate, options.trustedCertificateFile},
+  transport = detail::makeWsTransport(io, *serverUrl, {options.verifyCertificate, options.trustedCertificateFile},
                                       options.connectTimeout, std::move(h));
   transport->open();
 }
 
 void Session::Impl::doDisconnect(const std::string& info) {
   userDisconnect = true;
-  if (transport) transport->close();
+  if (transport) return transport->close();
+  if (reattachAttempt > 0) {  // waiting between re-attach attempts: nothing to close
+    reattachTimer.cancel();
+    reattachAttempt = 0;
+    setStatus(SessionStatus::Disconnected, info);
+  }
 }
 
 void Session::Impl::onOpen() {
   setStatus(SessionStatus::Connected);
-  sendText(detail::encodeConnection(options));
+  if (reattachAttempt > 0) {
+    // Only the token (protocol §1): the server keeps the SIP identity; no password resent.
+    SessionOptions reattach;
+    reattach.appKey = options.appKey;
+    reattach.keepAlive = true;
+    {
+      std::lock_guard lock(mutex);
+      reattach.authToken = authToken;
+    }
+    sendText(detail::encodeConnection(reattach));
+  } else {
+    sendText(detail::encodeConnection(options));
+  }
   silentIntervals = 0;
   if (options.receiveProbes > 0) {
     probeTimer.expires_after(options.probesInterval);
@@ -126,8 +153,20 @@ void Session::Impl::onClosed(bool error, const std::string& info) {
   transport.reset();
   probeTimer.cancel();
   const bool wasUp = last.status == SessionStatus::Established || last.status == SessionStatus::Registered;
+  if (shouldReattach(wasUp)) {
+    // The server (keepAlive) keeps the registration and ringing incoming calls, but ends every
+    // established call at once (protocol §4.11): the calls end here too, with the reason. A
+    // call still ringing comes back after the re-attach as a new incoming call.
+    const std::string why = pendingFailInfo.empty() ? info : pendingFailInfo;
+    if (wasUp) endAllCalls("Session link lost (" + why + "); the server ends calls on a lost link");
+    return scheduleReattach(why);
+  }
+  const bool reattaching = reattachAttempt > 0;
+  reattachAttempt = 0;
   endAllCalls(pendingFailInfo.empty() ? "Session disconnected: " + info : pendingFailInfo);
-  if (!pendingFailInfo.empty()) {
+  if (reattaching && !userDisconnect) {
+    setStatus(SessionStatus::Failed, "Re-attach failed: " + (pendingFailInfo.empty() ? info : pendingFailInfo));
+  } else if (!pendingFailInfo.empty()) {
     setStatus(SessionStatus::Failed, pendingFailInfo);
   } else if (userDisconnect) {
     setStatus(SessionStatus::Disconnected, info);
@@ -136,6 +175,38 @@ void Session::Impl::onClosed(bool error, const std::string& info) {
   } else {
     setStatus(SessionStatus::Disconnected, info);
   }
+}
+
+bool Session::Impl::shouldReattach(bool wasUp) const {
+  if (userDisconnect || !options.keepAlive || options.reconnectAttempts <= 0 || registrationFailedClose) return false;
+  if (!wasUp && reattachAttempt == 0) return false;  // never got in: a plain connect failure
+  {
+    std::lock_guard lock(mutex);
+    if (authToken.empty()) return false;
+  }
+  if (serverRefusal.empty()) return true;  // the link broke (closed, error, probe timeout)
+  // Refused: worth another try only while the server still holds the session for the old
+  // socket (it has not noticed the loss yet) or the socket landed on another worker.
+  return serverRefusal.find("in use") != std::string::npos ||
+         serverRefusal.find("another worker") != std::string::npos;
+}
+
+void Session::Impl::scheduleReattach(const std::string& reason) {
+  if (reattachAttempt >= options.reconnectAttempts) {
+    reattachAttempt = 0;
+    endAllCalls("Session link lost: " + reason);
+    return setStatus(SessionStatus::Failed, "Re-attach failed after " + std::to_string(options.reconnectAttempts) +
+                                                " attempts: " + reason);
+  }
+  ++reattachAttempt;
+  setStatus(SessionStatus::Pending, "Reconnecting (attempt " + std::to_string(reattachAttempt) + " of " +
+                                        std::to_string(options.reconnectAttempts) + "): " + reason);
+  reattachTimer.expires_after(options.reconnectInterval);
+  reattachTimer.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    auto s = weak.lock();
+    if (!s || ec || s->transport || s->userDisconnect || s->reattachAttempt == 0) return;
+    s->openTransport();
+  });
 }
 
 void Session::Impl::endAllCalls(const std::string& info) {
@@ -161,6 +232,10 @@ void Session::Impl::onMessage(const std::string& text) {
       std::lock_guard lock(mutex);
       if (auto it = first.find("authToken"); it != first.end() && it->is_string()) authToken = *it;
       if (auto it = first.find("sipLogin"); it != first.end() && it->is_string()) sipLogin = *it;
+    }
+    if (reattachAttempt > 0) {
+      reattachAttempt = 0;
+      return setStatus(SessionStatus::Established, "Re-attached to the kept session");
     }
     return setStatus(SessionStatus::Established);
   }
@@ -209,6 +284,7 @@ void Session::Impl::onMessage(const std::string& text) {
     if (!notice) return;
     if (notice->apiMethod == "ConnectionStatusEvent") {
       pendingFailInfo = "Connection refused by the server: " + notice->info;
+      serverRefusal = notice->info;
       return;  // the server closes next
     }
     if (notice->apiMethod == "RegistrationStatusEvent") {
@@ -216,6 +292,7 @@ void Session::Impl::onMessage(const std::string& text) {
       // register and cannot is FAILED: the app cannot receive calls.
       if (options.sipRegisterRequired) {
         pendingFailInfo = "SIP registration failed: " + notice->info;
+        registrationFailedClose = true;
         if (transport) transport->close();
       }
       return;

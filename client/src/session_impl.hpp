@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <map>
+#include <optional>
 #include <mutex>
 #include <thread>
 
@@ -25,6 +26,9 @@ struct Session::Impl : std::enable_shared_from_this<Session::Impl> {
 
   // SDK thread:
   void doConnect(detail::ServerUrl url);
+  void openTransport();
+  bool shouldReattach(bool wasUp) const;
+  void scheduleReattach(const std::string& reason);
   void doDisconnect(const std::string& info);
   void onOpen();
   void onMessage(const std::string& text);
@@ -51,6 +55,11 @@ struct Session::Impl : std::enable_shared_from_this<Session::Impl> {
   int silentIntervals = 0;
   bool userDisconnect = false;
   std::string pendingFailInfo;  // a `fail` ConnectionStatusEvent explains the close that follows
+  std::string serverRefusal;    // its info, raw (decides whether a re-attach is retried)
+  bool registrationFailedClose = false;  // we closed because REGISTER failed: not a link loss
+  std::optional<detail::ServerUrl> serverUrl;  // of connect(), for re-attaching
+  int reattachAttempt = 0;  // > 0 while re-attaching after a link loss
+  boost::asio::steady_timer reattachTimer{io};
   std::map<std::string, std::shared_ptr<Call::Impl>> calls;  // live calls by callId
   std::map<std::string, std::string> remoteSdpCache;         // incoming offers before notifyIncomingCall
   std::map<SessionStatus, StatusCallback> callbacks;

@@ -8,6 +8,7 @@
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -15,6 +16,7 @@
 #include <thread>
 
 #include "callgate/client/client.hpp"
+#include "callgate_client.h"
 
 namespace callgate::client {
 namespace {
@@ -301,6 +303,291 @@ TEST(ClientCall, DtmfFromTheFarEndReachesOnDtmf) {
   EXPECT_EQ(connection["data"][0]["custom"]["callgateEvents"], Json::array({"dtmf"}));
   std::lock_guard lock(m);
   EXPECT_EQ(digits, (std::vector<std::string>{"5 INFO_RELAY", "# RFC2833"}));
+}
+
+// ---- keepAlive re-attach (docs/client-sdk.md "Reconnect") ----
+
+// Serves one scripted connection after another; after the last script it stops listening,
+// so further connects are refused.
+class SequenceServer {
+ public:
+  explicit SequenceServer(std::vector<std::function<void(Ws&)>> scripts)
+      : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
+        port_(acceptor_.local_endpoint().port()) {
+    thread_ = std::thread([this, scripts = std::move(scripts)] {
+      for (auto& script : scripts) {
+        try {
+          tcp::socket socket(io_);
+          acceptor_.accept(socket);
+          ++accepted_;
+          Ws ws(std::move(socket));
+          ws.accept();
+          script(ws);
+        } catch (const std::exception& e) {
+          std::lock_guard lock(m_);
+          errors_ += e.what() + std::string("; ");
+        }
+      }
+      acceptor_.close();
+    });
+  }
+  ~SequenceServer() {
+    if (thread_.joinable()) thread_.join();
+  }
+  std::string url() const { return "ws://127.0.0.1:" + std::to_string(port_); }
+  int accepted() const { return accepted_; }
+
+ private:
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  uint16_t port_;
+  std::thread thread_;
+  std::atomic<int> accepted_{0};
+  std::mutex m_;
+  std::string errors_;
+};
+
+// Drops the TCP connection without a WebSocket close (what a cut link looks like).
+void cut(Ws& ws) {
+  boost::system::error_code ignored;
+  ws.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+  ws.next_layer().close(ignored);
+}
+
+void readUntilClosed(Ws& ws) {
+  try {
+    for (;;) readFrame(ws);
+  } catch (...) {
+  }
+}
+
+SessionOptions keepAliveAccount(const std::string& url, int attempts = 3) {
+  SessionOptions o = account(url, std::make_shared<FakeMediaFactory>());
+  o.keepAlive = true;
+  o.reconnectAttempts = attempts;
+  o.reconnectInterval = std::chrono::milliseconds(100);
+  return o;
+}
+
+auto eventIs(SessionStatus s, std::string infoPrefix) {
+  return [s, infoPrefix](const SessionEvent& e) { return e.status == s && e.info.rfind(infoPrefix, 0) == 0; };
+}
+
+TEST(ClientReattach, LinkLossReattachesWithTheTokenOnlyAndEndsTheEstablishedCall) {
+  Json first, second;
+  SequenceServer server({
+      [&](Ws& ws) {
+        first = readFrame(ws);
+        sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-9"}}}));
+        sendFrame(ws, "registered", Json::array({Json::object()}));
+        const Json call = readFrame(ws);
+        const std::string id = call["data"][0]["callId"];
+        sendFrame(ws, "setRemoteSDP", Json::array({id, "v=0 server-answer", true}));
+        sendFrame(ws, "talk", Json::array({{{"callId", id}, {"status", "ESTABLISHED"}}}));
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        cut(ws);
+      },
+      [&](Ws& ws) {
+        second = readFrame(ws);
+        sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-9"}}}));
+        sendFrame(ws, "registered", Json::array({Json::object()}));
+        readUntilClosed(ws);
+      },
+  });
+  Events<SessionEvent> events;
+  Events<CallEvent> callEvents;
+  auto session = Session::create(keepAliveAccount(server.url()));
+  session->onAnyStatus([&](const SessionEvent& e) { events.push(e); });
+  ASSERT_TRUE(session->connect());
+  ASSERT_TRUE(events.waitFor(statusIs(SessionStatus::Registered)));
+  CallOptions options;
+  options.callee = "2000";
+  auto c = session->createCall(options);
+  c->onAnyStatus([&](const CallEvent& e) { callEvents.push(e); });
+  ASSERT_TRUE(c->call());
+  ASSERT_TRUE(callEvents.waitFor([](const CallEvent& e) { return e.status == CallStatus::Established; }));
+
+  auto failed = callEvents.waitFor([](const CallEvent& e) { return e.status == CallStatus::Failed; });
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->info.rfind("Session link lost", 0), 0u) << failed->info;
+  ASSERT_TRUE(events.waitFor(eventIs(SessionStatus::Pending, "Reconnecting (attempt 1 of 3)")));
+  auto reattached = events.waitFor(eventIs(SessionStatus::Established, "Re-attached"));
+  ASSERT_TRUE(reattached);
+  // REGISTERED again after the re-attach (the second one in the history).
+  ASSERT_TRUE(events.waitFor([n = std::make_shared<int>(0)](const SessionEvent& e) {
+    return e.status == SessionStatus::Registered && ++*n == 2;
+  }));
+  EXPECT_EQ(session->status(), SessionStatus::Registered);
+  session->disconnect();
+  ASSERT_TRUE(events.waitFor(statusIs(SessionStatus::Disconnected)));
+  session.reset();
+
+  EXPECT_EQ(first["data"][0]["keepAlive"], true);
+  EXPECT_EQ(first["data"][0]["sipLogin"], "1000");
+  const Json& re = second["data"][0];
+  EXPECT_EQ(re["authToken"], "tok-9");
+  EXPECT_EQ(re["keepAlive"], true);
+  EXPECT_FALSE(re.contains("sipLogin"));
+  EXPECT_FALSE(re.contains("sipPassword"));  // never resent on a re-attach
+}
+
+TEST(ClientReattach, AttemptsRunOutThenFailedWithTheReason) {
+  SequenceServer server({[&](Ws& ws) {
+    readFrame(ws);
+    sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-1"}}}));
+    sendFrame(ws, "registered", Json::array({Json::object()}));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    cut(ws);
+  }});  // then the port refuses connections
+  Events<SessionEvent> events;
+  auto session = Session::create(keepAliveAccount(server.url(), 2));
+  session->onAnyStatus([&](const SessionEvent& e) { events.push(e); });
+  ASSERT_TRUE(session->connect());
+  ASSERT_TRUE(events.waitFor(eventIs(SessionStatus::Pending, "Reconnecting (attempt 2 of 2)")));
+  auto failed = events.waitFor(statusIs(SessionStatus::Failed));
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->info.rfind("Re-attach failed after 2 attempts: ", 0), 0u) << failed->info;
+  EXPECT_FALSE(events.waitFor(eventIs(SessionStatus::Pending, "Reconnecting (attempt 3")));
+}
+
+TEST(ClientReattach, UnknownTokenStopsAtOnceButInUseIsRetried) {
+  int thirdSawToken = 0;
+  SequenceServer server({
+      [&](Ws& ws) {
+        readFrame(ws);
+        sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-2"}}}));
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        cut(ws);
+      },
+      [&](Ws& ws) {  // the server has not noticed the loss yet
+        readFrame(ws);
+        sendFrame(ws, "fail", Json::array({{{"apiMethod", "ConnectionStatusEvent"}, {"status", "FAILED"},
+                                            {"info", "authToken is in use by another connection"}}}));
+        ws.close(beast::websocket::close_code::normal);
+        readUntilClosed(ws);
+      },
+      [&](Ws& ws) {  // ... and now it has forgotten the session
+        thirdSawToken = readFrame(ws)["data"][0]["authToken"] == "tok-2";
+        sendFrame(ws, "fail", Json::array({{{"apiMethod", "ConnectionStatusEvent"}, {"status", "FAILED"},
+                                            {"info", "Unknown authToken"}}}));
+        ws.close(beast::websocket::close_code::normal);
+        readUntilClosed(ws);
+      },
+  });
+  Events<SessionEvent> events;
+  SessionOptions o = keepAliveAccount(server.url(), 5);
+  o.sipRegisterRequired = false;
+  auto session = Session::create(o);
+  session->onAnyStatus([&](const SessionEvent& e) { events.push(e); });
+  ASSERT_TRUE(session->connect());
+  auto failed = events.waitFor(statusIs(SessionStatus::Failed));
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->info, "Re-attach failed: Connection refused by the server: Unknown authToken");
+  EXPECT_TRUE(events.waitFor(eventIs(SessionStatus::Pending, "Reconnecting (attempt 2 of 5)")));
+  EXPECT_FALSE(events.waitFor(eventIs(SessionStatus::Pending, "Reconnecting (attempt 3")));
+  session.reset();
+  EXPECT_EQ(thirdSawToken, 1);
+  EXPECT_EQ(server.accepted(), 3);
+}
+
+TEST(ClientReattach, NoReattachWithoutKeepAliveOrAfterDisconnect) {
+  SequenceServer server({[&](Ws& ws) {
+    readFrame(ws);
+    sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-3"}}}));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    cut(ws);
+  }});
+  Events<SessionEvent> events;
+  SessionOptions o = account(server.url(), std::make_shared<FakeMediaFactory>());
+  o.sipRegisterRequired = false;  // keepAlive false: reconnectAttempts do not apply
+  auto session = Session::create(o);
+  session->onAnyStatus([&](const SessionEvent& e) { events.push(e); });
+  ASSERT_TRUE(session->connect());
+  ASSERT_TRUE(events.waitFor([](const SessionEvent& e) {
+    return e.status == SessionStatus::Failed || e.status == SessionStatus::Disconnected;
+  }));
+  EXPECT_FALSE(events.waitFor(eventIs(SessionStatus::Pending, "Reconnecting")));
+}
+
+TEST(ClientReattach, DisconnectWhileWaitingToRetryEndsDisconnected) {
+  SequenceServer server({[&](Ws& ws) {
+    readFrame(ws);
+    sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-4"}}}));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    cut(ws);
+  }});
+  Events<SessionEvent> events;
+  SessionOptions o = keepAliveAccount(server.url(), 5);
+  o.sipRegisterRequired = false;
+  o.reconnectInterval = std::chrono::seconds(30);
+  auto session = Session::create(o);
+  session->onAnyStatus([&](const SessionEvent& e) { events.push(e); });
+  ASSERT_TRUE(session->connect());
+  ASSERT_TRUE(events.waitFor(eventIs(SessionStatus::Pending, "Reconnecting (attempt 1 of 5)")));
+  session->disconnect();
+  ASSERT_TRUE(events.waitFor(statusIs(SessionStatus::Disconnected)));
+  EXPECT_EQ(session->status(), SessionStatus::Disconnected);
+}
+
+TEST(ClientReattach, SessionWithOnlyATokenReattaches) {
+  Json connection;
+  SequenceServer server({[&](Ws& ws) {
+    connection = readFrame(ws);
+    sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-5"}}}));
+    sendFrame(ws, "registered", Json::array({Json::object()}));
+    readUntilClosed(ws);
+  }});
+  Events<SessionEvent> events;
+  SessionOptions o;
+  o.urlServer = server.url();
+  o.authToken = "tok-5";
+  o.keepAlive = true;
+  o.mediaEngineFactory = std::make_shared<FakeMediaFactory>();
+  auto session = Session::create(o);
+  session->onAnyStatus([&](const SessionEvent& e) { events.push(e); });
+  ASSERT_TRUE(session->connect());
+  ASSERT_TRUE(events.waitFor(statusIs(SessionStatus::Registered)));
+  EXPECT_EQ(session->authToken(), "tok-5");
+  session->disconnect();
+  ASSERT_TRUE(events.waitFor(statusIs(SessionStatus::Disconnected)));
+  session.reset();
+  const Json& p = connection["data"][0];
+  EXPECT_EQ(p["authToken"], "tok-5");
+  EXPECT_EQ(p["keepAlive"], true);
+  EXPECT_FALSE(p.contains("sipLogin"));
+  EXPECT_FALSE(p.contains("sipPassword"));
+}
+
+TEST(ClientReattach, CApiCarriesTokenKeepAliveAndReturnsTheToken) {
+  Json connection;
+  SequenceServer server({[&](Ws& ws) {
+    connection = readFrame(ws);
+    sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-c"}}}));
+    readUntilClosed(ws);
+  }});
+  const std::string url = server.url();
+  cg_session_options o = {};
+  o.url_server = url.c_str();
+  o.auth_token = "tok-old";
+  o.keep_alive = 1;
+  o.reconnect_attempts = -1;
+  cg_session* s = cg_session_create(&o);
+  ASSERT_NE(s, nullptr);
+  Events<int> statuses;
+  cg_session_set_status_callback(
+      s, [](void* user, cg_session_status st, const char*) { static_cast<Events<int>*>(user)->push(int(st)); },
+      &statuses);
+  ASSERT_EQ(cg_session_connect(s), 0);
+  ASSERT_TRUE(statuses.waitFor([](const int& st) { return st == CG_SESSION_ESTABLISHED; }));
+  EXPECT_STREQ(cg_session_get_auth_token(s), "tok-c");
+  cg_session_disconnect(s);
+  ASSERT_TRUE(statuses.waitFor([](const int& st) { return st == CG_SESSION_DISCONNECTED; }));
+  cg_session_destroy(s);
+  EXPECT_EQ(connection["data"][0]["authToken"], "tok-old");
+  EXPECT_EQ(connection["data"][0]["keepAlive"], true);
+  o.reconnect_interval_ms = -5;
+  EXPECT_EQ(cg_session_create(&o), nullptr);
+  EXPECT_STREQ(cg_last_error(), "reconnect_interval_ms must not be negative");
 }
 
 }  // namespace

@@ -139,6 +139,11 @@ const std::vector<Setting>& settings() {
        text(&Config::webRoot), shown(&Config::webRoot)},
       {"http.websdk_dir", "folder served under /websdk/ (the pinned @flashphoner/websdk npm package; empty = off)",
        text(&Config::websdkDir), shown(&Config::websdkDir)},
+      // [server] keepAlive re-attach (docs/configuration.md "Reconnecting clients").
+      {"server.keepalive_grace_s",
+       "seconds a client that connected with keepAlive keeps its SIP registration and ringing incoming calls "
+       "after its WebSocket is lost, for a new socket to re-attach with its authToken (0 = never kept)",
+       integer(&Config::keepAliveGraceS, 0, 86400), shown(&Config::keepAliveGraceS)},
   };
   return table;
 }

@@ -52,6 +52,8 @@ struct Config {
   // [http] the phone page, served on the ws/wss ports to plain HTTP requests
   std::string webRoot = defaultWebRoot();      // empty: pages off (404)
   std::string websdkDir = defaultWebsdkDir();  // the pinned @flashphoner/websdk package
+  // [server] keepAlive re-attach (protocol §1, §4.11)
+  int keepAliveGraceS = 60;  // seconds a keepAlive client's session outlives its socket; 0 = never kept
 
   bool showHelp = false;
   bool showVersion = false;

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/server/session_registry.hpp"
 #include "api/server/tls_identity.hpp"
 #include "api/server/ws_listener.hpp"
 #include "common/log.hpp"
@@ -55,6 +56,7 @@ std::string defaultDataDir() {
 struct WorkerThread {
   asio::io_context io{1};
   std::unique_ptr<gateway::Worker> worker;
+  std::unique_ptr<api::SessionRegistry> keptSessions;  // keepAlive clients of this worker
   std::thread thread;
 };
 
@@ -133,8 +135,16 @@ int runServer(const Config& config) {
     }
     CG_INFO("worker {}: SIP on {}:{} (advertised {}), RTP ports {}-{}", i, config.bindIp, w->worker->sipPort(),
             advertiseIp, s.rtpPortMin, s.rtpPortMax);
+    w->keptSessions = std::make_unique<api::SessionRegistry>(
+        w->io.get_executor(), std::chrono::seconds(config.keepAliveGraceS), i);
     workers.push_back(std::move(w));
   }
+
+  // Every worker's kept-session registry knows the others, so a re-attaching socket accepted
+  // by another worker is relayed to the session's own worker (api/server/session_registry.hpp).
+  auto registryPeers = std::make_shared<std::vector<api::SessionRegistry::Peer>>();
+  for (auto& w : workers) registryPeers->push_back({w->io.get_executor(), w->keptSessions.get()});
+  for (auto& w : workers) w->keptSessions->setPeers(registryPeers);
 
   // Registered before anything is started so no SIGINT/SIGTERM falls into a gap.
   asio::signal_set signals(mainIo, SIGINT, SIGTERM);
@@ -169,7 +179,7 @@ int runServer(const Config& config) {
   std::atomic<size_t> nextWorker{0};
   auto pick = [&]() {
     auto& w = *workers[nextWorker++ % workers.size()];
-    return api::WorkerChoice{&w.io, w.worker.get()};
+    return api::WorkerChoice{&w.io, w.worker.get(), w.keptSessions.get()};
   };
   api::WsSettings wsSettings;
   wsSettings.keepAliveInterval = std::chrono::milliseconds(config.keepAliveIntervalMs);

@@ -2,7 +2,11 @@
 
 #include <boost/asio/post.hpp>
 
+#include <utility>
+#include <vector>
+
 #include "api/protocol/frames.hpp"
+#include "api/server/session_registry.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
 
@@ -42,13 +46,45 @@ Json callObject(const gateway::CallSnapshot& call) {
 
 }  // namespace
 
+// Frames of a session owned by another worker, posted to the worker of the socket that
+// re-attached it; dropped once the relaying ClientSession there is gone. Lives on the owner.
+class RelaySink final : public FrameSink {
+ public:
+  RelaySink(boost::asio::any_io_executor home, std::weak_ptr<char> alive, ClientSession* relay)
+      : home_(std::move(home)), alive_(std::move(alive)), relay_(relay) {}
+  void sendText(std::string text) override {
+    boost::asio::post(home_, [alive = alive_, relay = relay_, text = std::move(text)]() mutable {
+      if (!alive.expired()) relay->relayOut(std::move(text));
+    });
+  }
+  void closeAfterSend() override {
+    boost::asio::post(home_, [alive = alive_, relay = relay_] {
+      if (!alive.expired() && relay->sink_) relay->sink_->closeAfterSend();
+    });
+  }
+  void adopt(std::unique_ptr<ClientSession>) override {}  // a connected session never re-attaches
+
+ private:
+  boost::asio::any_io_executor home_;
+  std::weak_ptr<char> alive_;
+  ClientSession* relay_;  // dereferenced only on home_'s thread, while alive_
+};
+
 ClientSession::ClientSession(boost::asio::any_io_executor executor, FrameSink& sink,
-                             gateway::UserSessionFactory& factory, KeepAliveSettings keepAlive)
-    : executor_(std::move(executor)), sink_(sink), factory_(factory), keepAlive_(keepAlive), id_(randomUuid()) {}
+                             gateway::UserSessionFactory& factory, KeepAliveSettings keepAlive,
+                             SessionRegistry* registry)
+    : executor_(std::move(executor)),
+      sink_(&sink),
+      factory_(factory),
+      keepAlive_(keepAlive),
+      registry_(registry),
+      id_(randomUuid()) {}
 
 ClientSession::~ClientSession() = default;
 
-void ClientSession::send(std::string_view message, Json data) { sink_.sendText(encodeFrame(message, data)); }
+void ClientSession::send(std::string_view message, Json data) {
+  if (sink_) sink_->sendText(encodeFrame(message, data));
+}
 
 void ClientSession::sendFail(std::string_view apiMethod, const std::string& info, const std::string& callId) {
   Json payload = {{"apiMethod", apiMethod}, {"status", "FAILED"}, {"info", info}};
@@ -72,6 +108,20 @@ void ClientSession::failCall(const std::string& callId, const std::string& info)
 
 void ClientSession::onText(std::string_view text) {
   if (closing_) return;
+  if (relayOwner_) {
+    // Link checks stay with this socket; everything else belongs to the relayed session.
+    auto frame = decodeFrame(text);
+    if (frame && (frame->message == "pong" || frame->message == "ping")) {
+      unansweredPings_ = 0;
+      if (frame->message == "ping") send("pong", Json::array());
+      return;
+    }
+    boost::asio::post(relayOwner_->executor, [registry = relayOwner_->registry, token = relayToken_,
+                                              attachment = relayAttachment_, text = std::string(text)] {
+      registry->deliverRemote(token, attachment, text);
+    });
+    return;
+  }
   auto frame = decodeFrame(text);
   if (!frame) {
     CG_WARN("client {}: bad frame: {}", id_, frame.error().message);
@@ -115,6 +165,7 @@ void ClientSession::onText(std::string_view text) {
       return sendFail(name, answer.error().message, callId ? *callId : std::string());
     }
     if (!userSession_) return sendFail(name, "Unknown callId", answer->callId);
+    if (auto it = calls_.find(answer->callId); it != calls_.end()) it->second.answered = true;
     return userSession_->answer(answer->callId, answer->sdp, std::move(answer->sipHeaders));
   }
   if (name == "transfer") {
@@ -140,30 +191,40 @@ void ClientSession::onText(std::string_view text) {
   sendFail(name, "Unknown message " + name);
 }
 
+void ClientSession::refuseConnection(const std::string& info) {
+  CG_WARN("client {}: connection refused: {}", id_, info);
+  sendFail("ConnectionStatusEvent", info);
+  closing_ = true;
+  if (sink_) sink_->closeAfterSend();
+}
+
 void ClientSession::handleConnection(const Json& payload) {
   if (connected_) return sendFail("connection", "Session already connected");
   auto request = decodeConnection(payload);
-  if (!request) {
-    CG_WARN("client {}: connection refused: {}", id_, request.error().message);
-    sendFail("ConnectionStatusEvent", request.error().message);
-    closing_ = true;
-    sink_.closeAfterSend();
-    return;
-  }
+  if (!request) return refuseConnection(request.error().message);
+  // §1: a `connection` carrying an authToken asks for the session kept under it; SIP
+  // fields, if any, are ignored (the kept identity stays). A token we cannot honour is
+  // refused rather than silently starting a new session the app did not ask for.
+  if (!request->authToken.empty()) return reattach(*request);
   connected_ = true;
   dtmfEvents_ = request->dtmfEvents;
   sipLogin_ = request->sipLogin;
+  keepAliveRequested_ = request->keepAlive;
+  // The token names this session in the worker's registry; it is unguessable (CSPRNG,
+  // SessionRegistry) because presenting it hands over the SIP identity.
+  authToken_ = registry_ ? registry_->add(*this) : randomToken(48);
 
   // §3.1: echo the accepted fields (never the password) plus our token and session id.
   Json userData = request->raw;
   userData.erase("sipPassword");
-  userData["authToken"] = randomUuid();
+  userData["authToken"] = authToken_;
   userData["sessionId"] = id_;
   userData["status"] = "ESTABLISHED";
   if (!sipLogin_.empty()) userData["sipLogin"] = sipLogin_;
+  userData_ = userData;
   send("getUserData", Json::array({userData}));
-  CG_INFO("client {}: connected as '{}' (domain '{}', register {})", id_, request->sipLogin, request->sipDomain,
-          request->sipRegisterRequired);
+  CG_INFO("client {}: connected as '{}' (domain '{}', register {}, keepAlive {})", id_, request->sipLogin,
+          request->sipDomain, request->sipRegisterRequired, keepAliveRequested_);
 
   if (!request->hasSipAccount) return;
   gateway::SipAccount account{request->sipLogin,        request->sipAuthenticationName, request->sipPassword,
@@ -182,6 +243,7 @@ void ClientSession::handleCall(const Json& payload) {
     return failCall(callId, request.error().message);
   }
   if (!userSession_) return failCall(request->callId, "No SIP account: connect with sipLogin and sipDomain first");
+  calls_.try_emplace(request->callId);
   gateway::OutgoingCallRequest call;
   call.callId = request->callId;
   call.callee = request->callee;
@@ -203,6 +265,87 @@ void ClientSession::handleCall(const Json& payload) {
   userSession_->call(std::move(call));
 }
 
+void ClientSession::reattach(const ConnectionRequest& request) {
+  if (!registry_) return refuseConnection(SessionRegistry::kUnknownToken);
+  if (const auto* owner = registry_->ownerOf(request.authToken)) return relayTo(*owner, request);
+  auto kept = registry_->take(request.authToken);
+  if (!kept) return refuseConnection(kept.error().message);
+  // This session only carried the request: it never had an identity, and it is done.
+  closing_ = true;
+  FrameSink* sink = std::exchange(sink_, nullptr);
+  CG_INFO("client {}: re-attached by authToken on the socket of client {}", (*kept)->id(), id_);
+  (*kept)->attach(*sink, request);
+  sink->adopt(std::move(*kept));  // may destroy nothing now; `this` is released later
+}
+
+void ClientSession::relayTo(const SessionRegistry::Peer& owner, const ConnectionRequest& request) {
+  relayOwner_ = &owner;
+  relayToken_ = request.authToken;
+  relayAttachment_ = (uint64_t(randomU32()) << 32) | randomU32();
+  CG_INFO("client {}: authToken of another worker, relaying this socket there", id_);
+  auto sink = std::make_unique<RelaySink>(executor_, alive_, this);
+  // Posted in order: the attach runs on the owner before any frame relayed after it.
+  boost::asio::post(owner.executor, [registry = owner.registry, token = relayToken_, attachment = relayAttachment_,
+                                     request, sink = std::move(sink), home = executor_,
+                                     alive = std::weak_ptr<char>(alive_), self = this]() mutable {
+    auto attached = registry->attachRemote(token, attachment, request, std::move(sink));
+    if (attached) return;
+    boost::asio::post(home, [alive, self, info = attached.error().message] {
+      if (!alive.expired()) self->relayRefused(info);
+    });
+  });
+}
+
+void ClientSession::relayOut(std::string text) {
+  if (sink_ && !closing_) sink_->sendText(std::move(text));
+}
+
+void ClientSession::relayRefused(const std::string& info) {
+  relayOwner_ = nullptr;
+  refuseConnection(info);
+}
+
+void ClientSession::detach() {
+  sink_ = nullptr;
+  unansweredPings_ = 0;
+  // Protocol §4.11: the registration and still-ringing incoming calls wait for the client;
+  // every other call ends now. No official client can resume a call on a new socket: the
+  // SDKs' Call objects and their PeerConnections belong to the old session (§1), and the
+  // browser's ICE/DTLS association was with the old PeerConnection, so the media of such a
+  // call would have nowhere to go. Ending it (BYE/CANCEL) frees the SIP peer at once.
+  std::vector<std::string> ending;
+  for (const auto& [callId, call] : calls_)
+    if (!isRinging(call)) ending.push_back(callId);
+  CG_INFO("client {}: detached; ending {} calls, keeping {} ringing, registration {}", id_, ending.size(),
+          calls_.size() - ending.size(), registered_ ? "up" : "down");
+  for (const auto& callId : ending) {
+    if (userSession_) userSession_->hangup(callId);
+  }
+}
+
+void ClientSession::attach(FrameSink& sink, const ConnectionRequest& request) {
+  sink_ = &sink;
+  unansweredPings_ = 0;
+  // The new socket's wishes apply from now on (keepAlive false: the next close ends us).
+  keepAliveRequested_ = request.keepAlive;
+  dtmfEvents_ = request.dtmfEvents || dtmfEvents_;
+  userData_["keepAlive"] = request.keepAlive;
+  send("getUserData", Json::array({userData_}));
+  if (registered_) send("registered", Json::array({{{"status", "REGISTERED"}, {"sipLogin", sipLogin_}}}));
+  size_t redelivered = 0;
+  for (const auto& [callId, call] : calls_) {
+    if (!isRinging(call)) continue;
+    gateway::CallSnapshot ring = call.snapshot;
+    ring.status = gateway::CallStatus::Ring;
+    send("setRemoteSDP", Json::array({callId, call.offer, false}));
+    send("notifyIncomingCall", Json::array({callObject(call.snapshot)}));
+    send(frameNameFor(ring.status), Json::array({callObject(ring)}));
+    ++redelivered;
+  }
+  CG_INFO("client {}: attached to a new socket ({}registered, {} ringing calls re-delivered)", id_,
+          registered_ ? "" : "not ", redelivered);
+}
+
 bool ClientSession::onKeepAliveTick() {
   if (closing_) return true;
   if (unansweredPings_ >= keepAlive_.probes) {
@@ -216,6 +359,15 @@ bool ClientSession::onKeepAliveTick() {
 
 void ClientSession::shutdown(std::function<void()> done) {
   closing_ = true;
+  sink_ = nullptr;
+  if (relayOwner_) {
+    boost::asio::post(relayOwner_->executor, [registry = relayOwner_->registry, token = relayToken_,
+                                              attachment = relayAttachment_] {
+      registry->remoteLost(token, attachment);
+    });
+    relayOwner_ = nullptr;
+  }
+  if (registry_ && !authToken_.empty()) registry_->remove(authToken_);
   if (!userSession_) {
     boost::asio::post(executor_, std::move(done));
     return;
@@ -230,11 +382,13 @@ void ClientSession::shutdown(std::function<void()> done) {
 }
 
 void ClientSession::onRegistered() {
+  registered_ = true;
   if (closing_) return;
   send("registered", Json::array({{{"status", "REGISTERED"}, {"sipLogin", sipLogin_}}}));
 }
 
 void ClientSession::onRegistrationFailed(int sipStatus, const std::string& info) {
+  registered_ = false;
   if (closing_) return;
   Json payload = {{"apiMethod", "RegistrationStatusEvent"}, {"status", "FAILED"}, {"info", info}};
   if (sipStatus) payload["sipStatus"] = sipStatus;
@@ -242,6 +396,12 @@ void ClientSession::onRegistrationFailed(int sipStatus, const std::string& info)
 }
 
 void ClientSession::onCallStatus(const gateway::CallSnapshot& call) {
+  if (gateway::isTerminal(call.status)) {
+    calls_.erase(call.callId);
+  } else if (auto it = calls_.find(call.callId); it != calls_.end()) {
+    it->second.status = call.status;
+    if (it->second.incoming) it->second.snapshot = call;
+  }
   if (closing_) return;
   send(frameNameFor(call.status), Json::array({callObject(call)}));
   if (call.status == gateway::CallStatus::Failed && !call.info.empty()) {
@@ -250,6 +410,11 @@ void ClientSession::onCallStatus(const gateway::CallSnapshot& call) {
 }
 
 void ClientSession::onRemoteSdp(const std::string& callId, const std::string& sdp, bool isInitiator) {
+  if (!isInitiator) {  // an incoming call's offer: comes first (protocol §3.3)
+    KnownCall& known = calls_[callId];
+    known.incoming = true;
+    known.offer = sdp;
+  }
   if (closing_) return;
   send("setRemoteSDP", Json::array({callId, sdp, isInitiator}));
 }
@@ -260,6 +425,10 @@ void ClientSession::onTransferCompleted(const std::string& callId) {
 }
 
 void ClientSession::onIncomingCall(const gateway::CallSnapshot& call) {
+  KnownCall& known = calls_[call.callId];
+  known.incoming = true;
+  known.status = gateway::CallStatus::Ring;
+  known.snapshot = call;
   if (closing_) return;
   send("notifyIncomingCall", Json::array({callObject(call)}));
 }

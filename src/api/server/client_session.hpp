@@ -3,17 +3,27 @@
 // events back into WCS frames (shared/protocol/wcs-websocket.md §2-§4). Transport-free:
 // frames go out through FrameSink, so the protocol logic is unit-tested without sockets.
 // Runs on the worker thread its connection is pinned to; not thread-safe.
+//
+// keepAlive (protocol §1, §4.11): a session that connected with `keepAlive: true` outlives
+// its socket. The connection hands it to the worker's SessionRegistry, which detaches it
+// (detach(): calls that cannot be resumed end, the registration and ringing incoming calls
+// stay) and owns it for the grace period; a later socket whose `connection` carries its
+// authToken gets it back (attach(): getUserData, `registered`, ringing calls re-delivered).
 #include <boost/asio/any_io_executor.hpp>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "api/protocol/messages.hpp"
+#include "api/server/session_registry.hpp"
 #include "gateway/user_session.hpp"
 
 namespace callgate::api {
+
+class ClientSession;
 
 class FrameSink {
  public:
@@ -21,7 +31,12 @@ class FrameSink {
   virtual void sendText(std::string text) = 0;
   // Sends what is queued, then closes the socket (after a refused connection).
   virtual void closeAfterSend() = 0;
+  // A `connection` carrying an authToken re-attached a kept session: from now on the
+  // transport serves `kept` (already attached to this sink) instead of the session that
+  // asked, and destroys the asking one later (never inside this call: it is on the stack).
+  virtual void adopt(std::unique_ptr<ClientSession> kept) = 0;
 };
+
 
 struct KeepAliveSettings {
   int probes = 10;  // consecutive unanswered pings before the link counts as dead
@@ -30,7 +45,7 @@ struct KeepAliveSettings {
 class ClientSession final : public gateway::UserSession::Listener {
  public:
   ClientSession(boost::asio::any_io_executor executor, FrameSink& sink, gateway::UserSessionFactory& factory,
-                KeepAliveSettings keepAlive = {});
+                KeepAliveSettings keepAlive = {}, SessionRegistry* registry = nullptr);
   ~ClientSession() override;
 
   void onText(std::string_view text);
@@ -40,7 +55,19 @@ class ClientSession final : public gateway::UserSession::Listener {
   // The socket closed: end calls and registration; `done` runs when that finished.
   void shutdown(std::function<void()> done);
 
+  // The socket closed and this session asked to be kept (keepAlive, a registry to keep it):
+  // the transport hands it to SessionRegistry::keep instead of calling shutdown().
+  bool wantsKeep() const { return registry_ && connected_ && keepAliveRequested_ && !closing_; }
+  // Called by the registry when the socket is gone: no more frames; calls that cannot be
+  // resumed are ended (see the .cpp); registration and ringing incoming calls stay.
+  void detach();
+  // A new socket took this session over (`request` is its `connection`): replays
+  // getUserData, `registered` when the registration is up, and every still-ringing
+  // incoming call (setRemoteSDP, notifyIncomingCall, ring; protocol §4.6).
+  void attach(FrameSink& sink, const ConnectionRequest& request);
+
   const std::string& id() const { return id_; }
+  const std::string& authToken() const { return authToken_; }
 
   // gateway::UserSession::Listener
   void onRegistered() override;
@@ -58,11 +85,32 @@ class ClientSession final : public gateway::UserSession::Listener {
   void send(std::string_view message, Json data);
   void sendFail(std::string_view apiMethod, const std::string& info, const std::string& callId = {});
   void failCall(const std::string& callId, const std::string& info);
+  void reattach(const ConnectionRequest& request);
+  // Re-attach to a session of another worker (SessionRegistry "across workers"): this
+  // session then relays frames both ways by asio::post.
+  void relayTo(const SessionRegistry::Peer& owner, const ConnectionRequest& request);
+  void relayOut(std::string text);
+  void relayRefused(const std::string& info);
+  void refuseConnection(const std::string& info);
+
+  // What the client knows of each live call, to end or re-deliver it when the socket changes.
+  struct KnownCall {
+    bool incoming = false;
+    bool answered = false;  // the client sent `answer`
+    gateway::CallStatus status = gateway::CallStatus::Trying;
+    gateway::CallSnapshot snapshot;  // incoming: as sent in notifyIncomingCall / ring
+    std::string offer;               // incoming: our WebRTC offer (setRemoteSDP)
+  };
+  bool isRinging(const KnownCall& call) const {
+    return call.incoming && !call.answered && !call.snapshot.callId.empty() &&
+           (call.status == gateway::CallStatus::Ring || call.status == gateway::CallStatus::Trying);
+  }
 
   boost::asio::any_io_executor executor_;
-  FrameSink& sink_;
+  FrameSink* sink_;  // null while detached (kept by the registry)
   gateway::UserSessionFactory& factory_;
   KeepAliveSettings keepAlive_;
+  SessionRegistry* registry_;
   std::string id_;
 
   bool connected_ = false;  // a `connection` was accepted
@@ -70,7 +118,19 @@ class ClientSession final : public gateway::UserSession::Listener {
   bool closing_ = false;
   int unansweredPings_ = 0;
   std::string sipLogin_;
+  bool keepAliveRequested_ = false;  // `connection` said keepAlive: true
+  bool registered_ = false;          // the registration is up (last event was onRegistered)
+  std::string authToken_;
+  Json userData_;  // the getUserData payload, replayed on re-attach
+  std::map<std::string, KnownCall> calls_;
   std::unique_ptr<gateway::UserSession> userSession_;
+
+  // Relay mode: the session this socket re-attached lives on another worker.
+  const SessionRegistry::Peer* relayOwner_ = nullptr;  // that worker
+  std::string relayToken_;
+  uint64_t relayAttachment_ = 0;
+  std::shared_ptr<char> alive_ = std::make_shared<char>();  // for frames posted back to us
+  friend class RelaySink;
 };
 
 }  // namespace callgate::api

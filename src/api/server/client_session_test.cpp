@@ -14,6 +14,8 @@ struct FakeSink : FrameSink {
   bool closed = false;
   void sendText(std::string text) override { frames.push_back(Json::parse(text)); }
   void closeAfterSend() override { closed = true; }
+  void adopt(std::unique_ptr<ClientSession> kept) override { adopted = std::move(kept); }
+  std::unique_ptr<ClientSession> adopted;
   std::vector<std::string> names() const {
     std::vector<std::string> out;
     for (auto& f : frames) out.push_back(f["message"]);

@@ -10,6 +10,7 @@
 #include <deque>
 #include <string>
 
+#include "api/server/session_registry.hpp"
 #include "common/log.hpp"
 
 namespace callgate::api {
@@ -30,11 +31,15 @@ template <class NextLayer>
 class WsConnection final : public std::enable_shared_from_this<WsConnection<NextLayer>>, public FrameSink {
  public:
   template <class... Args>
-  WsConnection(gateway::UserSessionFactory& factory, const WsSettings& settings, Args&&... args)
+  WsConnection(gateway::UserSessionFactory& factory, SessionRegistry* registry, const WsSettings& settings,
+               Args&&... args)
       : ws_(std::forward<Args>(args)...),
         settings_(settings),
         pingTimer_(ws_.get_executor()),
-        session_(ws_.get_executor(), *this, factory, KeepAliveSettings{settings.keepAliveProbes}) {}
+        registry_(registry),
+        session_(std::make_unique<ClientSession>(ws_.get_executor(), *this, factory,
+                                                 KeepAliveSettings{settings.keepAliveProbes}, registry)),
+        clientId_(session_->id()) {}
 
   void start() {
     beast::get_lowest_layer(ws_).expires_after(settings_.handshakeTimeout);
@@ -53,7 +58,7 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection<Next
     if (closed_) return;
     queuedBytes_ += text.size();
     if (queuedBytes_ > settings_.maxQueuedBytes) {
-      CG_WARN("client {}: send queue over {} bytes, disconnecting", session_.id(), settings_.maxQueuedBytes);
+      CG_WARN("client {}: send queue over {} bytes, disconnecting", clientId_, settings_.maxQueuedBytes);
       return abort();
     }
     queue_.push_back(std::move(text));
@@ -63,6 +68,15 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection<Next
   void closeAfterSend() override {
     closeWhenDrained_ = true;
     if (queue_.empty()) closeSocket();
+  }
+
+  void adopt(std::unique_ptr<ClientSession> kept) override {
+    // The asking session is on the stack (its onText called us): release it from the loop.
+    std::shared_ptr<ClientSession> retired(std::move(session_));
+    asio::post(ws_.get_executor(), [retired] {});
+    session_ = std::move(kept);
+    clientId_ = session_->id();
+    if (finished_) finish();  // the socket died while this frame was processed
   }
 
  private:
@@ -82,7 +96,7 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection<Next
     ws_.read_message_max(settings_.maxMessageBytes);
     ws_.async_accept(request_, [self = this->shared_from_this()](beast::error_code ec) {
       if (ec) return self->fail(ec, "websocket accept");
-      CG_DEBUG("client {}: websocket open", self->session_.id());
+      CG_DEBUG("client {}: websocket open", self->clientId_);
       self->open_ = true;
       self->read();
       self->schedulePing();
@@ -161,9 +175,9 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection<Next
   void read() {
     ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
       if (ec) return self->fail(ec, "read");
-      if (self->ws_.got_text()) {
+      if (self->ws_.got_text() && self->session_) {
         auto data = self->buffer_.data();
-        self->session_.onText(std::string_view(static_cast<const char*>(data.data()), data.size()));
+        self->session_->onText(std::string_view(static_cast<const char*>(data.data()), data.size()));
       }
       self->buffer_.consume(self->buffer_.size());
       if (!self->closed_) self->read();
@@ -186,7 +200,7 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection<Next
     pingTimer_.expires_after(settings_.keepAliveInterval);
     pingTimer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (ec || self->closed_) return;
-      if (!self->session_.onKeepAliveTick()) return self->abort();
+      if (!self->session_ || !self->session_->onKeepAliveTick()) return self->abort();
       self->schedulePing();
     });
   }
@@ -207,18 +221,23 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection<Next
   }
 
   void fail(beast::error_code ec, const char* what) {
-    if (!isExpectedShutdown(ec)) CG_INFO("client {}: {} ended: {}", session_.id(), what, ec.message());
+    if (!isExpectedShutdown(ec)) CG_INFO("client {}: {} ended: {}", clientId_, what, ec.message());
     closed_ = true;
     finish();
   }
 
-  // The socket is gone: end the client's calls and registration, then release ourselves.
+  // The socket is gone: a keepAlive session goes to the registry for its grace period
+  // (protocol §4.11); any other ends its calls and registration, then we release ourselves.
   void finish() {
-    if (finished_) return;
-    finished_ = true;
-    pingTimer_.cancel();
-    if (open_) CG_INFO("client {}: disconnected", session_.id());  // not for page requests
-    session_.shutdown([self = this->shared_from_this()] {});
+    if (!finished_) {
+      finished_ = true;
+      pingTimer_.cancel();
+      if (open_) CG_INFO("client {}: disconnected", clientId_);  // not for page requests
+    }
+    if (!session_) return;
+    if (session_->wantsKeep()) return registry_->keep(std::move(session_));
+    auto session = std::shared_ptr<ClientSession>(std::move(session_));
+    session->shutdown([self = this->shared_from_this(), session] {});
   }
 
   websocket::stream<NextLayer> ws_;
@@ -232,18 +251,22 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection<Next
   bool closed_ = false;
   bool closeWhenDrained_ = false;
   bool finished_ = false;
-  ClientSession session_;
+  SessionRegistry* registry_;
+  // Replaced when a `connection` re-attaches a kept session (adopt); null once handed on.
+  std::unique_ptr<ClientSession> session_;
+  std::string clientId_;  // for logs: the id of the session served
 };
 
 }  // namespace
 
 void startWsConnection(tcp::socket socket, asio::ssl::context* tls, gateway::UserSessionFactory& factory,
-                       const WsSettings& settings) {
+                       SessionRegistry* registry, const WsSettings& settings) {
   if (tls) {
-    std::make_shared<WsConnection<beast::ssl_stream<beast::tcp_stream>>>(factory, settings, std::move(socket), *tls)
+    std::make_shared<WsConnection<beast::ssl_stream<beast::tcp_stream>>>(factory, registry, settings,
+                                                                         std::move(socket), *tls)
         ->start();
   } else {
-    std::make_shared<WsConnection<beast::tcp_stream>>(factory, settings, std::move(socket))->start();
+    std::make_shared<WsConnection<beast::tcp_stream>>(factory, registry, settings, std::move(socket))->start();
   }
 }
 

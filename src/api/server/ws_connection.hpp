@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "api/server/client_session.hpp"
+#include "api/server/session_registry.hpp"
 #include "api/server/static_files.hpp"
 
 namespace callgate::api {
@@ -30,8 +31,9 @@ struct WsSettings {
 };
 
 // Starts serving `socket` (already accepted on its worker's io_context). With `tls` set, a
-// TLS handshake comes first.
+// TLS handshake comes first. `registry` (the worker's; may be null: nothing is kept) takes
+// keepAlive sessions when their socket is lost and hands them to a re-attaching socket.
 void startWsConnection(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* tls,
-                       gateway::UserSessionFactory& factory, const WsSettings& settings);
+                       gateway::UserSessionFactory& factory, SessionRegistry* registry, const WsSettings& settings);
 
 }  // namespace callgate::api

@@ -46,7 +46,7 @@ void WsListener::acceptNext() {
       socket.set_option(tcp::no_delay(true), ec);
       // Start on the worker's thread: everything the session does happens there.
       asio::post(*worker.io, [tls = tls_, settings = settings_, worker, socket = std::move(socket)]() mutable {
-        startWsConnection(std::move(socket), tls, *worker.factory, settings);
+        startWsConnection(std::move(socket), tls, *worker.factory, worker.registry, settings);
       });
     }
     acceptNext();

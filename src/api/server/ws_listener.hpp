@@ -16,6 +16,7 @@ namespace callgate::api {
 struct WorkerChoice {
   boost::asio::io_context* io;
   gateway::UserSessionFactory* factory;
+  SessionRegistry* registry = nullptr;  // the worker's kept sessions (keepAlive); null: none
 };
 
 class WsListener {

@@ -23,8 +23,18 @@ namespace callgate::client {
 struct SessionOptions {
   std::string urlServer;  // ws://host:8080 or wss://host:8443 (path optional)
   std::string appKey = "defaultApp";
-  std::string authToken;  // re-attach to a kept session (server gives it in getUserData)
+  // Re-attach (WCS keepAlive, docs/client-sdk.md "Reconnect"): with keepAlive the server
+  // keeps the session (registration, ringing incoming calls) for a grace period after the
+  // link is lost. A Session created with only authToken (no SIP login) re-attaches to it.
+  std::string authToken;  // from Session::authToken() of an earlier session
   bool keepAlive = false;
+  // Automatic re-attach (only with keepAlive): when the link drops without disconnect(), the
+  // session reconnects with the authToken it got, up to reconnectAttempts times,
+  // reconnectInterval apart, reporting PENDING with info "Reconnecting (attempt i of n): why";
+  // then ESTABLISHED "Re-attached" (+ REGISTERED), or FAILED when the attempts run out or the
+  // server refuses the token. 0 turns it off.
+  int reconnectAttempts = 5;
+  std::chrono::milliseconds reconnectInterval{2000};
   std::string sipLogin;
   std::string sipAuthenticationName;  // empty: sipLogin
   std::string sipPassword;
