@@ -22,6 +22,8 @@ struct NullSink : api::FrameSink {
     if (doc.is_discarded() || !doc.contains("data") || !doc["data"].is_array()) __builtin_trap();
   }
   void closeAfterSend() override {}
+  // Re-attach needs a SessionRegistry; this fuzzer's sessions have none, so nothing is adopted.
+  void adopt(std::unique_ptr<api::ClientSession>) override {}
 };
 
 struct NullUserSession : gateway::UserSession {

@@ -11,6 +11,15 @@ export function phoneBin() {
   return bin;
 }
 
+// A sanitizer build of callgate-phone (client.sanitized.* tests) reports memory errors, leaks
+// and undefined behaviour on stderr; any such report fails the test whatever the exit code.
+const SANITIZER_REPORT = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error: |SUMMARY: UndefinedBehaviorSanitizer/;
+
+function assertNoSanitizerReport(name, out) {
+  const at = out.search(SANITIZER_REPORT);
+  if (at >= 0) throw new Error(`${name}: sanitizer report:\n${out.slice(Math.max(0, at - 200), at + 6000)}`);
+}
+
 /**
  * Runs callgate-phone with `args` to completion (bounded by timeoutMs) and returns
  * {code, out, lines, result} where `result` is its final "result <code> <why>" line.
@@ -20,6 +29,7 @@ export async function runPhone(procs, args, { name = 'phone', timeoutMs = 30000 
   const t0 = Date.now();
   const { code } = await proc.waitExit(timeoutMs);
   const out = proc.log();
+  assertNoSanitizerReport(name, out);
   const lines = out.split('\n').filter((l) => l && !l.startsWith('# '));
   const result = lines.find((l) => l.startsWith('result ')) ?? '';
   return { code, out, lines, result, elapsedMs: Date.now() - t0 };
@@ -48,6 +58,7 @@ export function startPhone(procs, args, { name = 'phone' } = {}) {
     async finish(timeoutMs = 30000) {
       const { code } = await proc.waitExit(timeoutMs);
       const out = proc.log();
+      assertNoSanitizerReport(name, out);
       const all = lines();
       return { code, out, lines: all, result: all.find((l) => l.startsWith('result ')) ?? '' };
     },
