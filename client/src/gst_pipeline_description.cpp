@@ -255,12 +255,13 @@ std::string audioSendBin(const AudioSource& s, const RtpFormat& f, const std::st
   if (name == "OPUS") {
     d += " ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1 ! opusenc bitrate=48000 ! "
          "rtpopuspay pt=" + std::to_string(f.payload);
-  } else if (name == "PCMA") {
-    d += " ! audioconvert ! audioresample ! audio/x-raw,rate=8000,channels=1 ! alawenc ! rtppcmapay pt=" +
-         std::to_string(f.payload);
   } else {
-    d += " ! audioconvert ! audioresample ! audio/x-raw,rate=8000,channels=1 ! mulawenc ! rtppcmupay pt=" +
-         std::to_string(f.payload);
+    // 20 ms per packet, the G.711 default SIP phones expect (RFC 3551 §4.5): without a ptime
+    // the payloader packs whole source buffers (128 ms from audiotestsrc) into one packet.
+    const bool alaw = name == "PCMA";
+    d += std::string(" ! audioconvert ! audioresample ! audio/x-raw,rate=8000,channels=1 ! ") +
+         (alaw ? "alawenc ! rtppcmapay" : "mulawenc ! rtppcmupay") + " pt=" + std::to_string(f.payload) +
+         " min-ptime=20000000 max-ptime=20000000";
   }
   return d + " ! " + capsfilter(f);
 }

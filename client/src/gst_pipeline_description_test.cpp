@@ -61,7 +61,7 @@ TEST(GstPipelineDescription, AudioBranchesPerCodecAndSink) {
   EXPECT_NE(send.find("rtpopuspay pt=111"), std::string::npos) << send;
   EXPECT_EQ(send.find("webrtcdsp"), std::string::npos) << send;
   const auto pcma = audioSendBin(tone, audioOffer({AudioCodec::Pcma}).front(), "");
-  EXPECT_NE(pcma.find("alawenc ! rtppcmapay pt=8"), std::string::npos) << pcma;
+  EXPECT_NE(pcma.find("alawenc ! rtppcmapay pt=8 min-ptime=20000000 max-ptime=20000000"), std::string::npos) << pcma;
 
   AudioSink wav;
   wav.kind = AudioSink::Kind::WavFile;

@@ -69,6 +69,8 @@ test('SDK DTMF: RFC 2833 and INFO reach the SIP phone; INFO and RFC 4733 from th
     const before = probe.stats.audio;
     await sleep(1000);
     console.log(`audio packets at the phone: ${before}, 1 s later ${probe.stats.audio}`);
+    // G.711 at the SIP default of 20 ms per packet (50/s), not whole source buffers.
+    assert.ok(probe.stats.audio - before >= 40, `audio packets in 1 s: ${probe.stats.audio - before} (want ~50: 20 ms ptime)`);
     phone.send('dtmf 123# rfc2833');
     await phone.next(/^dtmf sent 123# RFC2833$/, 3000);
     const describe = () => JSON.stringify(probe.events());
