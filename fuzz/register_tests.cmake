@@ -1,7 +1,7 @@
 # Registers each fuzz target of the clang build (CALLGATE_FUZZ_BUILD_DIR) as a CTest test:
 # replay the committed corpus, then fuzz for CALLGATE_FUZZ_SECONDS. New inputs go to a
 # scratch folder, never into the committed corpus.
-set(CALLGATE_FUZZ_SECONDS 30 CACHE STRING "seconds each fuzz target runs in the test suite")
+set(CALLGATE_FUZZ_SECONDS 20 CACHE STRING "seconds each fuzz target runs in the test suite")
 file(GLOB fuzz_sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/fuzz/*_fuzz.cpp)
 foreach(src ${fuzz_sources})
   get_filename_component(name ${src} NAME_WE)

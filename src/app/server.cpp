@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "api/server/session_registry.hpp"
-#include "api/server/tls_identity.hpp"
-#include "api/server/ws_listener.hpp"
+#include "wsserver/tls_identity.hpp"
+#include "wsserver/ws_listener.hpp"
 #include "common/log.hpp"
 #include "echo/echo_endpoint.hpp"
 #include "gateway/worker.hpp"
@@ -179,9 +179,9 @@ int runServer(const Config& config) {
   std::atomic<size_t> nextWorker{0};
   auto pick = [&]() {
     auto& w = *workers[nextWorker++ % workers.size()];
-    return api::WorkerChoice{&w.io, w.worker.get(), w.keptSessions.get()};
+    return wsserver::WorkerChoice{&w.io, w.worker.get(), w.keptSessions.get()};
   };
-  api::WsSettings wsSettings;
+  wsserver::WsSettings wsSettings;
   wsSettings.keepAliveInterval = std::chrono::milliseconds(config.keepAliveIntervalMs);
   wsSettings.keepAliveProbes = config.keepAliveProbes;
   // The phone page on the same ports, prefilled for what this callgate offers: its own SIP
@@ -198,11 +198,11 @@ int runServer(const Config& config) {
   if (!config.webRoot.empty() && !std::filesystem::exists(config.webRoot + "/index.html"))
     CG_WARN("http.web_root {}: no index.html there, the phone page will answer 404", config.webRoot);
 
-  std::vector<std::unique_ptr<api::WsListener>> listeners;
+  std::vector<std::unique_ptr<wsserver::WsListener>> listeners;
   std::unique_ptr<asio::ssl::context> tls;
   auto bindAddress = asio::ip::make_address(config.bindIp);
   if (config.wsPort) {
-    auto l = std::make_unique<api::WsListener>(mainIo, pick, nullptr, wsSettings);
+    auto l = std::make_unique<wsserver::WsListener>(mainIo, pick, nullptr, wsSettings);
     if (auto r = l->listen({bindAddress, config.wsPort}); !r) {
       CG_ERROR("ws: {}", r.error().message);
       return 2;
@@ -212,23 +212,23 @@ int runServer(const Config& config) {
     listeners.push_back(std::move(l));
   }
   if (config.wssPort) {
-    api::TlsFiles files{config.tlsCert, config.tlsKey};
+    wsserver::TlsFiles files{config.tlsCert, config.tlsKey};
     if (files.certificatePath.empty()) {
       std::string dir = config.dataDir.empty() ? defaultDataDir() : config.dataDir;
       files = {dir + "/wss-cert.pem", dir + "/wss-key.pem"};
-      if (auto r = api::ensureSelfSignedCertificate(files, advertiseIp); !r) {
+      if (auto r = wsserver::ensureSelfSignedCertificate(files, advertiseIp); !r) {
         CG_ERROR("wss: {}", r.error().message);
         return 2;
       }
       CG_INFO("wss uses the self-signed certificate {}", files.certificatePath);
     }
-    auto ctx = api::makeServerTlsContext(files);
+    auto ctx = wsserver::makeServerTlsContext(files);
     if (!ctx) {
       CG_ERROR("wss: {}", ctx.error().message);
       return 2;
     }
     tls = std::move(*ctx);
-    auto l = std::make_unique<api::WsListener>(mainIo, pick, tls.get(), wsSettings);
+    auto l = std::make_unique<wsserver::WsListener>(mainIo, pick, tls.get(), wsSettings);
     if (auto r = l->listen({bindAddress, config.wssPort}); !r) {
       CG_ERROR("wss: {}", r.error().message);
       return 2;

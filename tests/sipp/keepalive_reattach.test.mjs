@@ -7,8 +7,9 @@
 //    (setRemoteSDP, notifyIncomingCall, ring); answering it works (200, ACK, the phone's BYE ->
 //    FINISH). Still one REGISTER at the registrar. Closed again, the session is ended when the
 //    grace runs out: the un-REGISTER comes about 3 s after the close, with an INFO log line.
-// 2. Refused tokens: unknown, in use by a live socket, of a keepAlive:false session that ended,
-//    expired — each a `fail` ConnectionStatusEvent with its own info, then the server closes.
+// 2. Refused tokens: unknown, of a keepAlive:false session that ended, expired — each a
+//    `fail` ConnectionStatusEvent with its own info, then the server closes. A token whose
+//    session a live socket holds takes it over; the holder gets `fail` and is closed.
 // 3. --workers 2: the re-attaching socket lands on the other worker and is relayed to the
 //    session's worker (frames both ways).
 // 4. A client that stops answering pings is dropped by the server and kept like a closed one.
@@ -109,8 +110,17 @@ test('authTokens that cannot be re-attached are refused with a reason and the so
     ctx.onCleanup(() => holder.close());
     holder.sendConnection({ ...account, keepAlive: true });
     const token = (await holder.waitFor({ message: 'getUserData' })).data[0].authToken;
-    await expectRefused(await reconnectWithToken(ports, token), 'authToken is in use by another connection');
-    assert.equal(holder.closeInfo, null, 'the socket holding the session stays open');
+    // A token whose session a live socket holds takes it over (the holder's link may be dead
+    // without the server knowing yet): the new socket gets the session, the holder is told
+    // why and closed.
+    const taker = await reconnectWithToken(ports, token);
+    ctx.onCleanup(() => taker.close());
+    assert.equal((await taker.waitFor({ message: 'getUserData' }, 5000)).data[0].authToken, token);
+    const takenOver = await holder.waitFor({ message: 'fail' }, 5000, { allowClosed: true });
+    assert.equal(takenOver.data[0].apiMethod, 'ConnectionStatusEvent');
+    assert.equal(takenOver.data[0].info, 'Session taken over by another connection with its authToken');
+    await holder.waitClosed(5000);
+    assert.equal(taker.closeInfo, null, 'the socket that took the session over stays open');
     // A forged secret for a real key is just unknown.
     await expectRefused(await reconnectWithToken(ports, token.slice(0, token.indexOf('.') + 1) + 'x'.repeat(32)),
       'Unknown authToken');
@@ -122,7 +132,7 @@ test('authTokens that cannot be re-attached are refused with a reason and the so
     await sleep(200);
     await expectRefused(await reconnectWithToken(ports, plainToken), 'Unknown authToken');
 
-    await holder.close();
+    await taker.close();  // the session's socket now (the holder was closed by the takeover)
     await sleep(1800);  // grace 1 s
     await expectRefused(await reconnectWithToken(ports, token), 'authToken expired');
     assert.match(callgate.log(), /no re-attach within 1 s \(keepAlive grace\)/);

@@ -305,6 +305,18 @@ void ClientSession::relayRefused(const std::string& info) {
   refuseConnection(info);
 }
 
+std::unique_ptr<ClientSession> ClientSession::surrender(const std::string& info) {
+  if (!sink_) return nullptr;
+  FrameSink* sink = sink_;
+  auto self = sink->release();
+  if (!self) return nullptr;
+  CG_INFO("client {}: {}", id_, info);
+  sendFail("ConnectionStatusEvent", info);  // queued before the close, in case the old client still listens
+  sink->closeAfterSend();
+  detach();
+  return self;
+}
+
 void ClientSession::detach() {
   sink_ = nullptr;
   unansweredPings_ = 0;

@@ -35,6 +35,11 @@ class FrameSink {
   // transport serves `kept` (already attached to this sink) instead of the session that
   // asked, and destroys the asking one later (never inside this call: it is on the stack).
   virtual void adopt(std::unique_ptr<ClientSession> kept) = 0;
+  // Another socket presented the authToken of the session this transport holds (its own link
+  // is most likely dead but not noticed yet): hand the session over — return it and no
+  // longer touch it — and close once what is queued is sent. Null: this transport cannot
+  // hand over, and the token is refused as in use.
+  virtual std::unique_ptr<ClientSession> release() { return nullptr; }
 };
 
 
@@ -61,6 +66,10 @@ class ClientSession final : public gateway::UserSession::Listener {
   // Called by the registry when the socket is gone: no more frames; calls that cannot be
   // resumed are ended (see the .cpp); registration and ringing incoming calls stay.
   void detach();
+  // Takeover (SessionRegistry::take): tells this socket's client why (`fail` `info`), takes
+  // the session from its transport (FrameSink::release) and detaches it. Null, and nothing
+  // changed, when the transport cannot hand over.
+  std::unique_ptr<ClientSession> surrender(const std::string& info);
   // A new socket took this session over (`request` is its `connection`): replays
   // getUserData, `registered` when the registration is up, and every still-ringing
   // incoming call (setRemoteSDP, notifyIncomingCall, ring; protocol §4.6).

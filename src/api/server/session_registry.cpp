@@ -94,6 +94,12 @@ Result<std::unique_ptr<ClientSession>> SessionRegistry::take(std::string_view to
                    std::find(expiredKeys_.begin(), expiredKeys_.end(), tokenKey) != expiredKeys_.end();
     return makeError(expired ? kExpiredToken : kUnknownToken);
   }
+  if (entry->attached && !entry->kept) {
+    std::unique_ptr<ClientSession> session = entry->attached->surrender(kTakenOver);
+    if (!session) return makeError(kTokenInUse);
+    entry->attached = session.get();
+    return session;
+  }
   if (entry->attached || !entry->kept) return makeError(kTokenInUse);
   entry->graceTimer.reset();  // cancels the expiry
   auto session = std::move(entry->kept);

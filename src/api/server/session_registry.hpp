@@ -53,8 +53,12 @@ class SessionRegistry {
   // The socket of a keepAlive session is gone: detach the session and own it for the grace
   // period, then end it. A session whose token is not listed (or grace 0) is ended at once.
   void keep(std::unique_ptr<ClientSession> session);
-  // The kept session for this token, now listed as attached to the caller's socket. Errors
-  // (the `info` of the client's `fail`): unknown token, expired token, token in use.
+  // The kept session for this token, now listed as attached to the caller's socket. A session
+  // still attached to a socket of this worker is taken over (a silent link loss is noticed
+  // only after missed pongs, while the client reconnects at once): the old socket gets
+  // `fail` kTakenOver and is closed. Errors (the `info` of the client's `fail`): unknown
+  // token, expired token, token in use (a transport that cannot hand over, or a socket of
+  // another worker relaying it).
   Result<std::unique_ptr<ClientSession>> take(std::string_view token);
 
   size_t keptCount() const;
@@ -86,6 +90,7 @@ class SessionRegistry {
   static constexpr const char* kUnknownToken = "Unknown authToken";
   static constexpr const char* kExpiredToken = "authToken expired";
   static constexpr const char* kTokenInUse = "authToken is in use by another connection";
+  static constexpr const char* kTakenOver = "Session taken over by another connection with its authToken";
   static constexpr const char* kOtherWorker = "authToken belongs to another worker: reconnect to re-attach";
 
  private:

@@ -20,6 +20,9 @@ struct FakeSink : FrameSink {
   void sendText(std::string text) override { frames.push_back(Json::parse(text)); }
   void closeAfterSend() override { closed = true; }
   void adopt(std::unique_ptr<ClientSession> kept) override { adopted = std::move(kept); }
+  // Set: this socket owns its session and hands it over on a takeover, as WsConnection does.
+  std::unique_ptr<ClientSession> owned;
+  std::unique_ptr<ClientSession> release() override { return std::move(owned); }
   std::vector<std::string> names() const {
     std::vector<std::string> out;
     for (auto& f : frames) out.push_back(f["message"]);
@@ -224,13 +227,43 @@ TEST_F(SessionRegistryTest, RightKeyWithWrongSecretIsUnknown) {
   EXPECT_EQ(first.frames.back()["data"][0]["info"], SessionRegistry::kUnknownToken);
 }
 
-TEST_F(SessionRegistryTest, TokenOfAnAttachedSessionIsInUse) {
+// A socket that cannot hand its session over (FrameSink::release's default) keeps it.
+TEST_F(SessionRegistryTest, TokenOfAnAttachedSessionIsInUseWhenItsSocketCannotHandOver) {
   auto session = connect();
   auto fresh = reconnect(second, token);
   ASSERT_EQ(second.names(), std::vector<std::string>{"fail"});
   EXPECT_EQ(second.frames[0]["data"][0]["info"], SessionRegistry::kTokenInUse);
   EXPECT_TRUE(second.closed);
   EXPECT_EQ(user().log, std::vector<std::string>{"start"});  // the holder is untouched
+}
+
+// A silent link loss is noticed only after missed pongs, while the client reconnects at once:
+// the new socket takes the session over; the old one is told why and closed.
+TEST_F(SessionRegistryTest, TokenOfAnAttachedSessionIsTakenOverFromItsSocket) {
+  first.owned = connect();
+  ClientSession* held = first.owned.get();
+  user().listener.onRegistered();
+  held->onText(frame("call", {{"callId", "out1"}, {"callee", "2000"}, {"sdp", "v=0\r\n"}}));
+  user().listener.onCallStatus(snapshot("out1", gateway::CallStatus::Established, false));
+
+  auto fresh = reconnect(second, token);
+  ASSERT_EQ(first.owned, nullptr);
+  ASSERT_EQ(second.adopted.get(), held);
+  EXPECT_EQ(second.names(), (std::vector<std::string>{"getUserData", "registered"}));
+  EXPECT_FALSE(second.closed);
+  EXPECT_EQ(first.names().back(), "fail");
+  EXPECT_EQ(first.frames.back()["data"][0]["info"], SessionRegistry::kTakenOver);
+  EXPECT_TRUE(first.closed);
+  // As on a lost link: the established call ends, the SIP session and registration stay.
+  auto& log = user().log;
+  EXPECT_NE(std::find(log.begin(), log.end(), "hangup out1"), log.end());
+  EXPECT_EQ(std::find(log.begin(), log.end(), "close"), log.end());
+  EXPECT_EQ(factory.created.size(), 1u);
+  EXPECT_EQ(registry.attachedCount(), 1u);
+  size_t before = first.frames.size();
+  user().listener.onRegistrationFailed(408, "408 Request Timeout");
+  EXPECT_EQ(first.frames.size(), before);
+  EXPECT_EQ(second.names().back(), "fail");
 }
 
 TEST_F(SessionRegistryTest, GraceExpiryEndsTheSessionAndTheTokenThenReadsExpired) {

@@ -1,4 +1,4 @@
-#include "api/server/tls_identity.hpp"
+#include "wsserver/tls_identity.hpp"
 
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -10,7 +10,7 @@
 
 #include "common/random.hpp"
 
-namespace callgate::api {
+namespace callgate::wsserver {
 namespace {
 
 struct FileCloser {
@@ -68,4 +68,4 @@ Result<std::unique_ptr<boost::asio::ssl::context>> makeServerTlsContext(const Tl
   return ctx;
 }
 
-}  // namespace callgate::api
+}  // namespace callgate::wsserver

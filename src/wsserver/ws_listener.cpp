@@ -1,8 +1,8 @@
-#include "api/server/ws_listener.hpp"
+#include "wsserver/ws_listener.hpp"
 
 #include "common/log.hpp"
 
-namespace callgate::api {
+namespace callgate::wsserver {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -53,4 +53,4 @@ void WsListener::acceptNext() {
   });
 }
 
-}  // namespace callgate::api
+}  // namespace callgate::wsserver

@@ -9,7 +9,7 @@
 
 #include "common/result.hpp"
 
-namespace callgate::api {
+namespace callgate::wsserver {
 
 struct TlsFiles {
   std::string certificatePath;
@@ -20,4 +20,4 @@ struct TlsFiles {
 Result<void> ensureSelfSignedCertificate(const TlsFiles& files, const std::string& commonName);
 Result<std::unique_ptr<boost::asio::ssl::context>> makeServerTlsContext(const TlsFiles& files);
 
-}  // namespace callgate::api
+}  // namespace callgate::wsserver

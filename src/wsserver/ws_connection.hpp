@@ -18,7 +18,7 @@
 #include "api/server/session_registry.hpp"
 #include "api/server/static_files.hpp"
 
-namespace callgate::api {
+namespace callgate::wsserver {
 
 struct WsSettings {
   std::chrono::milliseconds keepAliveInterval{5000};
@@ -27,13 +27,13 @@ struct WsSettings {
   size_t maxQueuedBytes = 4 << 20;
   std::chrono::seconds handshakeTimeout{10};
   // The phone page served on the same ports (plain HTTP requests).
-  StaticSettings http;
+  api::StaticSettings http;
 };
 
 // Starts serving `socket` (already accepted on its worker's io_context). With `tls` set, a
 // TLS handshake comes first. `registry` (the worker's; may be null: nothing is kept) takes
 // keepAlive sessions when their socket is lost and hands them to a re-attaching socket.
 void startWsConnection(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* tls,
-                       gateway::UserSessionFactory& factory, SessionRegistry* registry, const WsSettings& settings);
+                       gateway::UserSessionFactory& factory, api::SessionRegistry* registry, const WsSettings& settings);
 
-}  // namespace callgate::api
+}  // namespace callgate::wsserver

@@ -1,4 +1,4 @@
-#include "api/server/ws_connection.hpp"
+#include "wsserver/ws_connection.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
@@ -13,7 +13,15 @@
 #include "api/server/session_registry.hpp"
 #include "common/log.hpp"
 
-namespace callgate::api {
+namespace callgate::wsserver {
+
+// The WCS session logic and the static files served on the same ports live in api/.
+using api::ClientSession;
+using api::FrameSink;
+using api::KeepAliveSettings;
+using api::SessionRegistry;
+using api::StaticKind;
+using api::StaticLookup;
 namespace {
 
 namespace beast = boost::beast;
@@ -77,6 +85,13 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection<Next
     session_ = std::move(kept);
     clientId_ = session_->id();
     if (finished_) finish();  // the socket died while this frame was processed
+  }
+
+  std::unique_ptr<ClientSession> release() override {
+    // Called from another socket's frame on this worker's thread, never from our own loop,
+    // so the session is not on our stack. Without it, finish() just releases us.
+    auto session = std::move(session_);
+    return session;
   }
 
  private:
@@ -270,4 +285,4 @@ void startWsConnection(tcp::socket socket, asio::ssl::context* tls, gateway::Use
   }
 }
 
-}  // namespace callgate::api
+}  // namespace callgate::wsserver

@@ -8,15 +8,15 @@
 
 #include <functional>
 
-#include "api/server/ws_connection.hpp"
+#include "wsserver/ws_connection.hpp"
 #include "common/result.hpp"
 
-namespace callgate::api {
+namespace callgate::wsserver {
 
 struct WorkerChoice {
   boost::asio::io_context* io;
   gateway::UserSessionFactory* factory;
-  SessionRegistry* registry = nullptr;  // the worker's kept sessions (keepAlive); null: none
+  api::SessionRegistry* registry = nullptr;  // the worker's kept sessions (keepAlive); null: none
 };
 
 class WsListener {
@@ -37,4 +37,4 @@ class WsListener {
   WsSettings settings_;
 };
 
-}  // namespace callgate::api
+}  // namespace callgate::wsserver
