@@ -11,6 +11,7 @@
 #include "phone_config.hpp"
 #include "phone_options.hpp"
 #include "scripted.hpp"
+#include "thread_check.hpp"
 
 using namespace callgate::phone;
 
@@ -27,5 +28,9 @@ int main(int argc, char** argv) {
     std::cerr << "callgate-phone: " << err << " (see --help)\n";
     return kUsage;
   }
-  return options.interactive ? runInteractive(options) : runScripted(options);
+  const int code = options.interactive ? runInteractive(options) : runScripted(options);
+  // Every Session is destroyed by now (tests/lib/phone.mjs fails a test on this line).
+  for (const std::string& t : threadsNamed(callgate::client::kSessionThreadName))
+    std::cerr << "callgate-phone: error: SDK thread '" << t << "' still running after its Session was destroyed\n";
+  return code;
 }

@@ -6,6 +6,7 @@
 #include <boost/asio/dispatch.hpp>
 
 #include "session_impl.hpp"
+#include "thread_name.hpp"
 
 namespace callgate::client {
 namespace {
@@ -31,7 +32,10 @@ Session::Impl::~Impl() {
 
 void Session::Impl::start() {
   // The thread holds the Impl so a Session destroyed on its own thread can detach safely.
-  thread = std::thread([self = shared_from_this()] { self->io.run(); });
+  thread = std::thread([self = shared_from_this()] {
+    detail::nameCurrentThread(kSessionThreadName);
+    self->io.run();
+  });
 }
 
 void Session::Impl::shutdown() {

@@ -13,7 +13,9 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "callgate/client/client.hpp"
 #include "callgate_client.h"
@@ -27,34 +29,51 @@ using tcp = asio::ip::tcp;
 using Json = nlohmann::json;
 using Ws = beast::websocket::stream<tcp::socket>;
 
-// One-connection WebSocket server running `script` on its own thread.
+using Scripts = std::vector<std::function<void(Ws&)>>;
+
+// A WebSocket server on its own thread: one connection per script, in order; after the last
+// it stops listening, so further connects are refused (what re-attach tests need).
 class ScriptedServer {
  public:
-  explicit ScriptedServer(std::function<void(Ws&)> script)
-      : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
-    thread_ = std::thread([this, script = std::move(script)] {
-      try {
-        tcp::socket socket(io_);
-        acceptor_.accept(socket);
-        Ws ws(std::move(socket));
-        ws.accept();
-        script(ws);
-      } catch (const std::exception& e) {
-        error_ = e.what();
+  explicit ScriptedServer(std::function<void(Ws&)> script) : ScriptedServer(Scripts{std::move(script)}) {}
+  explicit ScriptedServer(Scripts scripts)
+      : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
+        port_(acceptor_.local_endpoint().port()) {
+    thread_ = std::thread([this, scripts = std::move(scripts)] {
+      for (auto& script : scripts) {
+        try {
+          tcp::socket socket(io_);
+          acceptor_.accept(socket);
+          ++accepted_;
+          Ws ws(std::move(socket));
+          ws.accept();
+          script(ws);
+        } catch (const std::exception& e) {
+          std::lock_guard lock(m_);
+          errors_ += e.what() + std::string("; ");
+        }
       }
+      acceptor_.close();
     });
   }
   ~ScriptedServer() {
     if (thread_.joinable()) thread_.join();
   }
-  std::string url() const { return "ws://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()); }
-  std::string error() const { return error_; }
+  std::string url() const { return "ws://127.0.0.1:" + std::to_string(port_); }
+  int accepted() const { return accepted_; }
+  std::string error() {
+    std::lock_guard lock(m_);
+    return errors_;
+  }
 
  private:
   asio::io_context io_;
   tcp::acceptor acceptor_;
+  uint16_t port_;
   std::thread thread_;
-  std::string error_;
+  std::atomic<int> accepted_{0};
+  std::mutex m_;
+  std::string errors_;
 };
 
 Json readFrame(Ws& ws) {
@@ -307,46 +326,6 @@ TEST(ClientCall, DtmfFromTheFarEndReachesOnDtmf) {
 
 // ---- keepAlive re-attach (docs/client-sdk.md "Reconnect") ----
 
-// Serves one scripted connection after another; after the last script it stops listening,
-// so further connects are refused.
-class SequenceServer {
- public:
-  explicit SequenceServer(std::vector<std::function<void(Ws&)>> scripts)
-      : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
-        port_(acceptor_.local_endpoint().port()) {
-    thread_ = std::thread([this, scripts = std::move(scripts)] {
-      for (auto& script : scripts) {
-        try {
-          tcp::socket socket(io_);
-          acceptor_.accept(socket);
-          ++accepted_;
-          Ws ws(std::move(socket));
-          ws.accept();
-          script(ws);
-        } catch (const std::exception& e) {
-          std::lock_guard lock(m_);
-          errors_ += e.what() + std::string("; ");
-        }
-      }
-      acceptor_.close();
-    });
-  }
-  ~SequenceServer() {
-    if (thread_.joinable()) thread_.join();
-  }
-  std::string url() const { return "ws://127.0.0.1:" + std::to_string(port_); }
-  int accepted() const { return accepted_; }
-
- private:
-  asio::io_context io_;
-  tcp::acceptor acceptor_;
-  uint16_t port_;
-  std::thread thread_;
-  std::atomic<int> accepted_{0};
-  std::mutex m_;
-  std::string errors_;
-};
-
 // Drops the TCP connection without a WebSocket close (what a cut link looks like).
 void cut(Ws& ws) {
   boost::system::error_code ignored;
@@ -375,7 +354,7 @@ auto eventIs(SessionStatus s, std::string infoPrefix) {
 
 TEST(ClientReattach, LinkLossReattachesWithTheTokenOnlyAndEndsTheEstablishedCall) {
   Json first, second;
-  SequenceServer server({
+  ScriptedServer server(Scripts{
       [&](Ws& ws) {
         first = readFrame(ws);
         sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-9"}}}));
@@ -432,7 +411,7 @@ TEST(ClientReattach, LinkLossReattachesWithTheTokenOnlyAndEndsTheEstablishedCall
 }
 
 TEST(ClientReattach, AttemptsRunOutThenFailedWithTheReason) {
-  SequenceServer server({[&](Ws& ws) {
+  ScriptedServer server(Scripts{[&](Ws& ws) {
     readFrame(ws);
     sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-1"}}}));
     sendFrame(ws, "registered", Json::array({Json::object()}));
@@ -452,7 +431,7 @@ TEST(ClientReattach, AttemptsRunOutThenFailedWithTheReason) {
 
 TEST(ClientReattach, UnknownTokenStopsAtOnceButInUseIsRetried) {
   int thirdSawToken = 0;
-  SequenceServer server({
+  ScriptedServer server(Scripts{
       [&](Ws& ws) {
         readFrame(ws);
         sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-2"}}}));
@@ -491,7 +470,7 @@ TEST(ClientReattach, UnknownTokenStopsAtOnceButInUseIsRetried) {
 }
 
 TEST(ClientReattach, NoReattachWithoutKeepAliveOrAfterDisconnect) {
-  SequenceServer server({[&](Ws& ws) {
+  ScriptedServer server(Scripts{[&](Ws& ws) {
     readFrame(ws);
     sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-3"}}}));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -510,7 +489,7 @@ TEST(ClientReattach, NoReattachWithoutKeepAliveOrAfterDisconnect) {
 }
 
 TEST(ClientReattach, DisconnectWhileWaitingToRetryEndsDisconnected) {
-  SequenceServer server({[&](Ws& ws) {
+  ScriptedServer server(Scripts{[&](Ws& ws) {
     readFrame(ws);
     sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-4"}}}));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -531,7 +510,7 @@ TEST(ClientReattach, DisconnectWhileWaitingToRetryEndsDisconnected) {
 
 TEST(ClientReattach, SessionWithOnlyATokenReattaches) {
   Json connection;
-  SequenceServer server({[&](Ws& ws) {
+  ScriptedServer server(Scripts{[&](Ws& ws) {
     connection = readFrame(ws);
     sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-5"}}}));
     sendFrame(ws, "registered", Json::array({Json::object()}));
@@ -560,7 +539,7 @@ TEST(ClientReattach, SessionWithOnlyATokenReattaches) {
 
 TEST(ClientReattach, CApiCarriesTokenKeepAliveAndReturnsTheToken) {
   Json connection;
-  SequenceServer server({[&](Ws& ws) {
+  ScriptedServer server(Scripts{[&](Ws& ws) {
     connection = readFrame(ws);
     sendFrame(ws, "getUserData", Json::array({{{"sipLogin", "1000"}, {"authToken", "tok-c"}}}));
     readUntilClosed(ws);

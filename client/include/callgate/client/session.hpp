@@ -7,6 +7,8 @@
 // methods may be called from any thread, including from callbacks. Do not destroy the last
 // handle of a Session inside one of its own callbacks (its thread cannot join itself: the
 // SDK then detaches it, which is safe but leaves the thread running until it drains).
+// The SDK thread is named kSessionThreadName ("cg-session"), so tools and tests can tell it
+// from GStreamer's threads; destroying the Session joins it.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -19,6 +21,8 @@
 #include "callgate/client/status.hpp"
 
 namespace callgate::client {
+
+inline constexpr const char* kSessionThreadName = "cg-session";
 
 struct SessionOptions {
   std::string urlServer;  // ws://host:8080 or wss://host:8443 (path optional)
