@@ -31,6 +31,7 @@ InviteSession::InviteSession(transaction::SipEndpoint& endpoint, Params params, 
       listener_(listener),
       owner_(owner),
       glareTimer_(endpoint.io()),
+      referTryingTimer_(endpoint.io()),
       answer_(endpoint) {}
 
 InviteSession::~InviteSession() {
@@ -363,7 +364,11 @@ void InviteSession::onPeerRefer(const Message& request) {
   }
   endpoint_.respond(request, 202, "Accepted");
   referSubscription_ = true;
-  notifyReferProgress(100, "Trying");
+  // The 202 and this NOTIFY travel apart through the proxy, whose UDP workers can reorder
+  // them; a phone that wants the 202 first (RFC 6665 §4.1.2.4 says it must not, but sipp
+  // scenarios and some phones do) then aborts. A short gap keeps the usual order. Should the
+  // transfer end before it, the final NOTIFY closes the subscription and this one is dropped.
+  referTryingTimer_.start(std::chrono::milliseconds(30), [this] { notifyReferProgress(100, "Trying"); });
 }
 
 void InviteSession::notifyReferProgress(int status, const std::string& reason) {

@@ -151,6 +151,7 @@ class InviteSession final : private transaction::ClientTransactionUser {
   uint32_t reInviteAckCseq_ = 0;
   int glareRetries_ = 0;
   transaction::Timer glareTimer_;
+  transaction::Timer referTryingTimer_;  // the first NOTIFY of an accepted REFER, just after the 202
 
   // The peer's re-INVITE, between our 2xx and its ACK.
   SuccessRetransmitter answer_;
